@@ -1,0 +1,237 @@
+package io.github.ntpdshm.api;
+
+import java.time.Instant;
+
+/**
+ * One unit of the NTP shared-memory reference clock (ntpd's driver 28, "SHM"): a {@code struct shmTime} in a
+ * System V segment that ntpd, NTPsec, chrony and gpsd's tools read.
+ *
+ * <pre>{@code
+ * try (NtpdShm shm = NtpdShm.open(2)) {                 // unit 2, created if absent
+ *     shm.setPrecision(-20);
+ *     shm.update(Instant.now().minusSeconds(1));        // a reference clock 1 s behind
+ *     System.out.println(shm.peek());
+ * }
+ * }</pre>
+ *
+ * <h2>Raw fields and the safe path</h2>
+ * The getters and setters named after the C fields ({@code getCount}, {@code setClockTimeStampSec}, ...) read
+ * or write exactly that field and nothing else, with no fences: for tools, tests and odd peers.
+ * {@link #update(Instant, Instant)} and its siblings are what a reference clock uses: gpsd's mode-1 sequence
+ * ({@code valid = 0; count++; fence; fields; fence; count++; fence; valid = 1}), USec and NSec both written,
+ * precision and leap written with every sample. {@link #read()} follows ntpd's reader and reports a torn sample
+ * as {@link ShmRead.Status#CLASH}, never as data.
+ *
+ * <h2>Threads and lifetime</h2>
+ * A handle is safe to share between threads: every method holds the handle's lock, so updates never
+ * interleave and no access races {@link #close()}. After {@code close()} every method but {@code close()},
+ * {@link #isClosed()} and the identity getters throws {@link IllegalStateException}; the detached address is
+ * never touched. Closing detaches but leaves the segment in place, as ntpd and gpsd do; {@link #removeSegment()}
+ * removes it.
+ *
+ * <h2>Errors</h2>
+ * Failing system calls throw {@link NtpdShmException}; bad arguments throw {@link IllegalArgumentException}
+ * before anything is written; a write through a read-only handle throws {@link IllegalStateException}.
+ */
+public interface NtpdShm extends AutoCloseable {
+
+    /** Precision written until {@link #setPrecision(int)} is called: -20, about 1 microsecond. */
+    int DEFAULT_PRECISION = -20;
+    /** Lowest precision accepted: 2^-32 s (NTPsec initialises segments with -30). */
+    int MIN_PRECISION = -32;
+    /** Highest precision accepted: 2^0 = 1 s. */
+    int MAX_PRECISION = 0;
+
+    /**
+     * Opens a unit with every default: ntpd's key ({@code 0x4E545030 + unit}), created if absent with ntpd's
+     * permissions, the layout inferred from an existing segment or the platform's, the best available backend.
+     *
+     * @param unit 0..255
+     */
+    static NtpdShm open(int unit) {
+        return open(ShmOptions.of(unit));
+    }
+
+    /** Opens a unit as the options say. */
+    static NtpdShm open(ShmOptions options) {
+        return ShmHandle.open(options);
+    }
+
+    /**
+     * Marks the options' segment for removal ({@code IPC_RMID}); it disappears when the last process detaches.
+     *
+     * @return false if the key has no segment
+     * @throws NtpdShmException if this process may not remove it (EPERM: only the owner, creator or root may)
+     */
+    static boolean remove(ShmOptions options) {
+        return ShmHandle.remove(options);
+    }
+
+    // ---- identity ----------------------------------------------------------------------------------------
+
+    /** The unit, 0..255. */
+    int unit();
+
+    /** The System V key. */
+    int key();
+
+    /** The layout in use. */
+    ShmLayout layout();
+
+    /** The backend's name: {@code panama}, {@code jna} or {@code jnr}. */
+    String backendName();
+
+    /** Whether attached with {@code SHM_RDONLY}. */
+    boolean isReadOnly();
+
+    /** Whether {@link #close()} was called. */
+    boolean isClosed();
+
+    /** The kernel's current facts about this segment (size, owner, permissions, attaches, PIDs). */
+    ShmSegment segment();
+
+    // ---- raw fields ---------------------------------------------------------------------------------------
+
+    /** {@code mode}. */
+    int getMode();
+
+    /** Writes {@code mode}. */
+    void setMode(int mode);
+
+    /** {@code count} (a volatile load). */
+    int getCount();
+
+    /** Writes {@code count} (a volatile store). */
+    void setCount(int count);
+
+    /** {@code clockTimeStampSec}: the reference clock's seconds. */
+    long getClockTimeStampSec();
+
+    /** Writes {@code clockTimeStampSec}; must fit the layout's {@code time_t}. */
+    void setClockTimeStampSec(long sec);
+
+    /** {@code clockTimeStampUSec}. */
+    int getClockTimeStampUSec();
+
+    /** Writes {@code clockTimeStampUSec}. */
+    void setClockTimeStampUSec(int usec);
+
+    /** {@code clockTimeStampNSec}, an unsigned C int. */
+    long getClockTimeStampNSec();
+
+    /** Writes {@code clockTimeStampNSec}: 0..4294967295. */
+    void setClockTimeStampNSec(long nsec);
+
+    /** {@code receiveTimeStampSec}: the system clock's seconds when the sample was taken. */
+    long getReceiveTimeStampSec();
+
+    /** Writes {@code receiveTimeStampSec}; must fit the layout's {@code time_t}. */
+    void setReceiveTimeStampSec(long sec);
+
+    /** {@code receiveTimeStampUSec}. */
+    int getReceiveTimeStampUSec();
+
+    /** Writes {@code receiveTimeStampUSec}. */
+    void setReceiveTimeStampUSec(int usec);
+
+    /** {@code receiveTimeStampNSec}, an unsigned C int. */
+    long getReceiveTimeStampNSec();
+
+    /** Writes {@code receiveTimeStampNSec}: 0..4294967295. */
+    void setReceiveTimeStampNSec(long nsec);
+
+    /** {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync. */
+    int getLeap();
+
+    /** Writes {@code leap} (0..3) and keeps it for later updates. */
+    void setLeap(int leap);
+
+    /** {@code precision}: log2 seconds. */
+    int getPrecision();
+
+    /** Writes {@code precision} ({@value #MIN_PRECISION}..{@value #MAX_PRECISION}) and keeps it for later updates. */
+    void setPrecision(int precision);
+
+    /** {@code nsamples}. */
+    int getNsamples();
+
+    /** Writes {@code nsamples}. */
+    void setNsamples(int nsamples);
+
+    /** Whether {@code valid} is non-zero (a volatile load). */
+    boolean isValid();
+
+    /** Writes {@code valid} as 1 or 0 (a volatile store). */
+    void setValid(boolean valid);
+
+    // ---- float-seconds pseudo fields ----------------------------------------------------------------------
+
+    /** {@code clockTimeStampSec + clockTimeStampUSec / 1e6}. */
+    double getClockTimeStamp();
+
+    /** Writes {@code clockTimeStampSec}, {@code USec} (truncated) and {@code NSec} from seconds since the epoch. */
+    void setClockTimeStamp(double seconds);
+
+    /** {@code receiveTimeStampSec + receiveTimeStampUSec / 1e6}. */
+    double getReceiveTimeStamp();
+
+    /** Writes {@code receiveTimeStampSec}, {@code USec} (truncated) and {@code NSec} from seconds since the epoch. */
+    void setReceiveTimeStamp(double seconds);
+
+    // ---- the safe path ------------------------------------------------------------------------------------
+
+    /**
+     * Publishes a sample whose receive time is now (the system clock at full resolution).
+     *
+     * @param clockTime the reference clock's time in seconds since the epoch
+     */
+    void update(double clockTime);
+
+    /**
+     * Publishes a sample and sets the precision kept for later updates.
+     *
+     * @param clockTime   the reference clock's time in seconds since the epoch
+     * @param receiveTime the system clock's time when the reference time was seen
+     * @param precision   log2 seconds, {@value #MIN_PRECISION}..{@value #MAX_PRECISION}
+     */
+    void update(double clockTime, double receiveTime, int precision);
+
+    /** Publishes a sample at nanosecond resolution whose receive time is now. */
+    void update(Instant clock);
+
+    /** Publishes a sample at nanosecond resolution. */
+    void update(Instant clock, Instant receive);
+
+    /**
+     * Publishes a sample without allocating: seconds and nanoseconds of both time stamps.
+     *
+     * @param clockNanos   0..999999999
+     * @param receiveNanos 0..999999999
+     */
+    void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos);
+
+    // ---- reading ------------------------------------------------------------------------------------------
+
+    /** {@link #peek()} on a read-only handle, {@link #consume()} otherwise. */
+    ShmRead read();
+
+    /** ntpd's read without clearing {@code valid}: a monitor's read, never writes. */
+    ShmRead peek();
+
+    /**
+     * ntpd's read: takes the sample and clears {@code valid}, so the next read sees nothing until the writer
+     * publishes again. Two consumers steal each other's samples.
+     *
+     * @throws IllegalStateException on a read-only handle
+     */
+    ShmRead consume();
+
+    // ---- lifetime -----------------------------------------------------------------------------------------
+
+    /** Marks this segment for removal ({@code IPC_RMID}); it goes away once every process has detached. */
+    void removeSegment();
+
+    /** Detaches ({@code shmdt}); the segment stays. Idempotent. */
+    @Override
+    void close();
+}

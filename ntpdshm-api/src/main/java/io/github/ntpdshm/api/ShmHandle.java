@@ -1,0 +1,804 @@
+package io.github.ntpdshm.api;
+
+import static io.github.ntpdshm.api.NtpdShmException.EACCES;
+import static io.github.ntpdshm.api.NtpdShmException.EIDRM;
+import static io.github.ntpdshm.api.NtpdShmException.EINVAL;
+import static io.github.ntpdshm.api.NtpdShmException.EMFILE;
+import static io.github.ntpdshm.api.NtpdShmException.ENFILE;
+import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
+import static io.github.ntpdshm.api.NtpdShmException.ENOMEM;
+import static io.github.ntpdshm.api.NtpdShmException.ENOSPC;
+import static io.github.ntpdshm.api.NtpdShmException.EPERM;
+import static io.github.ntpdshm.api.NtpdShmException.hex;
+
+import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.ShmMemory;
+
+import java.io.IOException;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The one implementation of {@link NtpdShm}: layout, write sequence and read algorithm over any backend. */
+final class ShmHandle implements NtpdShm {
+
+    private static final long MAX_UNSIGNED_INT = 0xFFFF_FFFFL;
+    private static final int NANOS_PER_SECOND = 1_000_000_000;
+    /** {@code shm_segsz} in the LP64 Linux {@code struct shmid_ds} (x86_64, aarch64: after a 48-byte ipc_perm). */
+    private static final int SHMID_DS_SEGSZ_LP64 = 48;
+
+    private final Object lock = new Object();
+    private final ShmBackend backend;
+    private final ShmOptions options;
+    private final ShmLayout layout;
+    private final int shmid;
+    private final ShmMemory mem;
+    private final boolean readOnly;
+    private final boolean timeT64;
+    // Offsets copied out of the layout so the hot path reads final fields only.
+    private final int oClockSec, oClockUSec, oClockNSec, oRecvSec, oRecvUSec, oRecvNSec;
+    private final int oLeap, oPrecision, oNsamples, oValid;
+
+    // Guarded by lock.
+    private boolean closed;
+    private boolean modeWritten;
+    private int leap;
+    private int precision = DEFAULT_PRECISION;
+
+    private ShmHandle(ShmBackend backend, ShmOptions options, ShmLayout layout, int shmid, ShmMemory mem) {
+        this.backend = backend;
+        this.options = options;
+        this.layout = layout;
+        this.shmid = shmid;
+        this.mem = mem;
+        this.readOnly = options.readOnly();
+        this.timeT64 = layout.timeTSize() == 8;
+        this.oClockSec = layout.clockTimeStampSec();
+        this.oClockUSec = layout.clockTimeStampUSec();
+        this.oClockNSec = layout.clockTimeStampNSec();
+        this.oRecvSec = layout.receiveTimeStampSec();
+        this.oRecvUSec = layout.receiveTimeStampUSec();
+        this.oRecvNSec = layout.receiveTimeStampNSec();
+        this.oLeap = layout.leap();
+        this.oPrecision = layout.precision();
+        this.oNsamples = layout.nsamples();
+        this.oValid = layout.valid();
+    }
+
+    // ---- opening ------------------------------------------------------------------------------------------
+
+    static ShmHandle open(ShmOptions o) {
+        ShmBackend b = ShmBackends.select(o.backend().orElse(null));
+        int key = o.key();
+        Optional<ShmLayout> asked = o.layout();
+        int id;
+        try {
+            // An explicit layout asks the kernel for its size, so a smaller segment fails with EINVAL as in ntpd.
+            id = b.shmget(key, asked.map(ShmLayout::size).orElse(0), 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != ENOENT || !o.create()) {
+                throw failure(b, "shmget", o, e.errno(), asked.orElse(null));
+            }
+            ShmLayout l = asked.orElse(ShmLayout.platform());
+            try {
+                id = b.shmget(key, l.size(), ShmBackend.IPC_CREAT | o.permissions());
+            } catch (ErrnoException e2) {
+                throw failure(b, "shmget", o, e2.errno(), l);
+            }
+        }
+        long size = segmentSize(b, id, o);
+        ShmLayout layout = resolveLayout(b, o, size);
+        ShmMemory m;
+        try {
+            m = b.shmat(id, layout.size(), o.readOnly());
+        } catch (ErrnoException e) {
+            throw failure(b, "shmat", o, e.errno(), layout);
+        }
+        return new ShmHandle(b, o, layout, id, m);
+    }
+
+    private static long segmentSize(ShmBackend b, int id, ShmOptions o) {
+        if (ShmLayout.platform() == ShmLayout.LP64) {
+            ByteBuffer ds = ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder());
+            try {
+                b.shmctl(id, ShmBackend.IPC_STAT, ds);
+                return ds.getLong(SHMID_DS_SEGSZ_LP64);
+            } catch (ErrnoException e) {
+                throw failure(b, "shmctl(IPC_STAT)", o, e.errno(), o.layout().orElse(null));
+            }
+        }
+        // Other ABIs lay out shmid_ds differently; the kernel's table has the same fact for any reader.
+        for (ShmSegment s : ShmSegment.list()) {
+            if (s.shmid() == id) {
+                return s.size();
+            }
+        }
+        throw failure(b, "shmctl(IPC_STAT)", o, EIDRM, null);
+    }
+
+    private static ShmLayout resolveLayout(ShmBackend b, ShmOptions o, long size) {
+        if (o.layout().isPresent()) {
+            ShmLayout l = o.layout().get();
+            if (size != l.size()) {
+                throw new NtpdShmException("open", o.unit(), o.key(), EINVAL, where("open", o, EINVAL, b)
+                        + "the segment has " + size + " bytes" + ShmLayout.ofSize(size).map(x -> " (layout " + x.label() + ")").orElse("")
+                        + " but layout " + l.label() + " was asked for; writing it would put fields at the wrong"
+                        + " offsets. Open it with " + ShmLayout.ofSize(size).map(x -> "layout " + x.name()).orElse("the writer's layout")
+                        + " or leave the layout out to infer it.");
+            }
+            return l;
+        }
+        Optional<ShmLayout> inferred = ShmLayout.ofSize(size);
+        if (!inferred.isPresent()) {
+            throw new NtpdShmException("open", o.unit(), o.key(), EINVAL, where("open", o, EINVAL, b)
+                    + "the segment has " + size + " bytes, which is none of the known struct shmTime layouts (96 bytes"
+                    + " LP64, 80 bytes 32-bit time_t, 88 bytes i386 with 64-bit time_t). It is not an NTP SHM segment,"
+                    + " or its writer has an unusual ABI; check the key, or remove it with `ipcrm -M " + hex(o.key())
+                    + "` if nothing uses it.");
+        }
+        return inferred.get();
+    }
+
+    static boolean remove(ShmOptions o) {
+        ShmBackend b = ShmBackends.select(o.backend().orElse(null));
+        int id;
+        try {
+            id = b.shmget(o.key(), 0, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == ENOENT) {
+                return false;
+            }
+            throw failure(b, "shmget", o, e.errno(), null);
+        }
+        try {
+            b.shmctl(id, ShmBackend.IPC_RMID, null);
+        } catch (ErrnoException e) {
+            if (e.errno() == EINVAL || e.errno() == EIDRM) {
+                return false;  // removed by someone else meanwhile
+            }
+            throw failure(b, "shmctl(IPC_RMID)", o, e.errno(), null);
+        }
+        return true;
+    }
+
+    // ---- error messages: the same text whichever backend failed ----------------------------------------
+
+    private static String where(String op, ShmOptions o, int errno, ShmBackend b) {
+        return op + " failed for unit " + o.unit() + " (key " + hex(o.key()) + ", backend " + b.name() + "): "
+                + NtpdShmException.errnoName(errno) + " (" + NtpdShmException.errnoText(errno) + "); ";
+    }
+
+    static NtpdShmException failure(ShmBackend b, String op, ShmOptions o, int errno, ShmLayout asked) {
+        Optional<ShmSegment> seg = ShmSegment.ofKey(o.key());
+        String advice;
+        switch (errno) {
+            case EACCES:
+                advice = seg.map(s -> "the segment belongs to uid " + s.uid() + " with permissions 0"
+                        + Integer.toOctalString(s.permissions())).orElse("the segment's permissions deny it")
+                        + " and this process runs as uid " + effectiveUid() + ", which may not "
+                        + (o.readOnly() ? "read" : "read and write") + " it. Run as its owner or root"
+                        + (o.readOnly() ? "" : ", open it read-only to monitor it (needs read permission)")
+                        + ", or have its creator grant access: ntpd and gpsd create units 0 and 1 with 0600 and 2 and up"
+                        + " with 0666; chrony needs `refclock SHM " + o.unit() + ":perm=0666`; ntpdshm takes"
+                        + " permissions(0666).";
+                break;
+            case EINVAL:
+                advice = seg.map(s -> "a segment of " + s.size() + " bytes"
+                        + s.layout().map(l -> " (layout " + l.label() + ")").orElse(" (no known layout)")
+                        + " already exists for this key"
+                        + (asked != null ? ", smaller than the " + asked.size() + " bytes of layout " + asked.name()
+                        + " asked for" : "")
+                        + ". Open it with " + s.layout().map(l -> "layout " + l.name()).orElse("its writer's layout")
+                        + " (or leave the layout out to infer it), or remove it with `ipcrm -M " + hex(o.key())
+                        + "` once nothing uses it.").orElse("the segment does not fit the size asked for.");
+                break;
+            case ENOENT:
+                advice = "no segment exists for this key yet. Start the program that creates it first (ntpd, chrony,"
+                        + " gpsd or the writer)" + (o.readOnly() ? "; a read-only handle never creates one."
+                        : ", or open it with create enabled.");
+                break;
+            case EPERM:
+                advice = seg.map(s -> "only its owner (uid " + s.uid() + "), its creator (uid " + s.creatorUid()
+                        + ") or root may do that").orElse("only its owner, creator or root may do that")
+                        + "; this process runs as uid " + effectiveUid() + ".";
+                break;
+            case EIDRM:
+                advice = "the segment was removed meanwhile; open it again.";
+                break;
+            case ENOSPC:
+            case ENOMEM:
+            case ENFILE:
+            case EMFILE:
+                advice = "the system's shared-memory limits are reached (see /proc/sys/kernel/shmmni and shmall, and"
+                        + " `ipcs -m`); remove unused segments with ipcrm.";
+                break;
+            default:
+                advice = "see shmget(2), shmat(2) and shmctl(2).";
+        }
+        return new NtpdShmException(op, o.unit(), o.key(), errno, where(op, o, errno, b) + advice);
+    }
+
+    private static String effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Uid:")) {
+                    return line.substring(4).trim().split("\\s+")[1];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: the message is still useful without it
+        }
+        return System.getProperty("user.name", "?");
+    }
+
+    // ---- identity -----------------------------------------------------------------------------------------
+
+    @Override
+    public int unit() {
+        return options.unit();
+    }
+
+    @Override
+    public int key() {
+        return options.key();
+    }
+
+    @Override
+    public ShmLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public String backendName() {
+        return backend.name();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    @Override
+    public ShmSegment segment() {
+        synchronized (lock) {
+            checkOpen();
+        }
+        for (ShmSegment s : ShmSegment.list()) {
+            if (s.shmid() == shmid) {
+                return s;
+            }
+        }
+        throw failure(backend, "stat", options, EIDRM, layout);
+    }
+
+    @Override
+    public String toString() {
+        return "NtpdShm[unit=" + unit() + " key=" + hex(key()) + " layout=" + layout.name() + " backend="
+                + backend.name() + (readOnly ? " read-only" : "") + (isClosed() ? " closed" : "") + "]";
+    }
+
+    // ---- guards -------------------------------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") is closed; open it again");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (readOnly) {
+            throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") was opened read-only;"
+                    + " open it without readOnly(true) to write");
+        }
+    }
+
+    private void checkSeconds(String field, long sec) {
+        long min = timeT64 ? Long.MIN_VALUE : Integer.MIN_VALUE;
+        if (sec < min || sec > layout.maxSeconds()) {
+            throw new IllegalArgumentException(field + " " + sec + " does not fit layout " + layout.label()
+                    + ": time_t holds " + min + ".." + layout.maxSeconds());
+        }
+    }
+
+    private static void checkUnsigned(String field, long v) {
+        if (v < 0 || v > MAX_UNSIGNED_INT) {
+            throw new IllegalArgumentException(field + " " + v + " is out of range 0.." + MAX_UNSIGNED_INT
+                    + " (an unsigned C int)");
+        }
+    }
+
+    private void checkTime(String what, long sec, int nanos) {
+        if (sec < 0) {
+            throw new IllegalArgumentException(what + " time " + sec + " s is before 1970; a sample needs a time"
+                    + " since the epoch");
+        }
+        if (sec > layout.maxSeconds()) {
+            throw new IllegalArgumentException(what + " time " + sec + " s does not fit layout " + layout.label()
+                    + ": its time_t ends at " + layout.maxSeconds() + " (" + Instant.ofEpochSecond(layout.maxSeconds())
+                    + ")");
+        }
+        if (nanos < 0 || nanos >= NANOS_PER_SECOND) {
+            throw new IllegalArgumentException(what + " nanoseconds " + nanos + " are out of range 0..999999999");
+        }
+    }
+
+    private static void checkSeconds(String what, double t) {
+        if (Double.isNaN(t) || Double.isInfinite(t) || t < 0) {
+            throw new IllegalArgumentException(what + " time " + t + " is not a time: give seconds since the epoch,"
+                    + " finite and not negative");
+        }
+    }
+
+    static void checkLeap(int leap) {
+        if (leap < 0 || leap > 3) {
+            throw new IllegalArgumentException("leap " + leap + " is out of range 0..3 (0 no warning, 1 add a second,"
+                    + " 2 delete a second, 3 not in sync)");
+        }
+    }
+
+    static void checkPrecision(int precision) {
+        if (precision < MIN_PRECISION || precision > MAX_PRECISION) {
+            throw new IllegalArgumentException("precision " + precision + " is out of range " + MIN_PRECISION + ".."
+                    + MAX_PRECISION + " (log2 seconds: -20 is about 1 microsecond, -10 about 1 millisecond)");
+        }
+    }
+
+    // ---- raw fields ---------------------------------------------------------------------------------------
+
+    private long getTime(int offset) {
+        return timeT64 ? mem.getLong(offset) : mem.getInt(offset);
+    }
+
+    private void putTime(int offset, long sec) {
+        if (timeT64) {
+            mem.putLong(offset, sec);
+        } else {
+            mem.putInt(offset, (int) sec);
+        }
+    }
+
+    private int readInt(int offset) {
+        synchronized (lock) {
+            checkOpen();
+            return mem.getInt(offset);
+        }
+    }
+
+    private void writeInt(int offset, int value) {
+        synchronized (lock) {
+            checkWritable();
+            mem.putInt(offset, value);
+        }
+    }
+
+    private long readUnsigned(int offset) {
+        return Integer.toUnsignedLong(readInt(offset));
+    }
+
+    private long readTime(int offset) {
+        synchronized (lock) {
+            checkOpen();
+            return getTime(offset);
+        }
+    }
+
+    private void writeTime(String field, int offset, long sec) {
+        checkSeconds(field, sec);
+        synchronized (lock) {
+            checkWritable();
+            putTime(offset, sec);
+        }
+    }
+
+    @Override
+    public int getMode() {
+        return readInt(ShmLayout.MODE);
+    }
+
+    @Override
+    public void setMode(int mode) {
+        synchronized (lock) {
+            checkWritable();
+            mem.putInt(ShmLayout.MODE, mode);
+            modeWritten = mode == 1;
+        }
+    }
+
+    @Override
+    public int getCount() {
+        synchronized (lock) {
+            checkOpen();
+            return mem.getIntOpaque(ShmLayout.COUNT);
+        }
+    }
+
+    @Override
+    public void setCount(int count) {
+        synchronized (lock) {
+            checkWritable();
+            mem.putIntOpaque(ShmLayout.COUNT, count);
+        }
+    }
+
+    @Override
+    public long getClockTimeStampSec() {
+        return readTime(oClockSec);
+    }
+
+    @Override
+    public void setClockTimeStampSec(long sec) {
+        writeTime("clockTimeStampSec", oClockSec, sec);
+    }
+
+    @Override
+    public int getClockTimeStampUSec() {
+        return readInt(oClockUSec);
+    }
+
+    @Override
+    public void setClockTimeStampUSec(int usec) {
+        writeInt(oClockUSec, usec);
+    }
+
+    @Override
+    public long getClockTimeStampNSec() {
+        return readUnsigned(oClockNSec);
+    }
+
+    @Override
+    public void setClockTimeStampNSec(long nsec) {
+        checkUnsigned("clockTimeStampNSec", nsec);
+        writeInt(oClockNSec, (int) nsec);
+    }
+
+    @Override
+    public long getReceiveTimeStampSec() {
+        return readTime(oRecvSec);
+    }
+
+    @Override
+    public void setReceiveTimeStampSec(long sec) {
+        writeTime("receiveTimeStampSec", oRecvSec, sec);
+    }
+
+    @Override
+    public int getReceiveTimeStampUSec() {
+        return readInt(oRecvUSec);
+    }
+
+    @Override
+    public void setReceiveTimeStampUSec(int usec) {
+        writeInt(oRecvUSec, usec);
+    }
+
+    @Override
+    public long getReceiveTimeStampNSec() {
+        return readUnsigned(oRecvNSec);
+    }
+
+    @Override
+    public void setReceiveTimeStampNSec(long nsec) {
+        checkUnsigned("receiveTimeStampNSec", nsec);
+        writeInt(oRecvNSec, (int) nsec);
+    }
+
+    @Override
+    public int getLeap() {
+        return readInt(oLeap);
+    }
+
+    @Override
+    public void setLeap(int leap) {
+        checkLeap(leap);
+        synchronized (lock) {
+            checkWritable();
+            mem.putInt(oLeap, leap);
+            this.leap = leap;
+        }
+    }
+
+    @Override
+    public int getPrecision() {
+        return readInt(oPrecision);
+    }
+
+    @Override
+    public void setPrecision(int precision) {
+        checkPrecision(precision);
+        synchronized (lock) {
+            checkWritable();
+            mem.putInt(oPrecision, precision);
+            this.precision = precision;
+        }
+    }
+
+    @Override
+    public int getNsamples() {
+        return readInt(oNsamples);
+    }
+
+    @Override
+    public void setNsamples(int nsamples) {
+        writeInt(oNsamples, nsamples);
+    }
+
+    @Override
+    public boolean isValid() {
+        synchronized (lock) {
+            checkOpen();
+            return mem.getIntOpaque(oValid) != 0;
+        }
+    }
+
+    @Override
+    public void setValid(boolean valid) {
+        synchronized (lock) {
+            checkWritable();
+            mem.putIntOpaque(oValid, valid ? 1 : 0);
+        }
+    }
+
+    // ---- float-seconds pseudo fields ----------------------------------------------------------------------
+
+    @Override
+    public double getClockTimeStamp() {
+        synchronized (lock) {
+            checkOpen();
+            return getTime(oClockSec) + mem.getInt(oClockUSec) / 1e6;
+        }
+    }
+
+    @Override
+    public void setClockTimeStamp(double seconds) {
+        setTimeStamp("clock", seconds, oClockSec, oClockUSec, oClockNSec);
+    }
+
+    @Override
+    public double getReceiveTimeStamp() {
+        synchronized (lock) {
+            checkOpen();
+            return getTime(oRecvSec) + mem.getInt(oRecvUSec) / 1e6;
+        }
+    }
+
+    @Override
+    public void setReceiveTimeStamp(double seconds) {
+        setTimeStamp("receive", seconds, oRecvSec, oRecvUSec, oRecvNSec);
+    }
+
+    private void setTimeStamp(String what, double seconds, int oSec, int oUSec, int oNSec) {
+        checkSeconds(what, seconds);
+        long sec = wholeSeconds(seconds);
+        int nanos = nanosOf(seconds, sec);
+        if (nanos == NANOS_PER_SECOND) {
+            sec++;
+            nanos = 0;
+        }
+        checkTime(what, sec, nanos);
+        synchronized (lock) {
+            checkWritable();
+            putTime(oSec, sec);
+            mem.putInt(oUSec, nanos / 1000);
+            mem.putInt(oNSec, nanos);
+        }
+    }
+
+    private static long wholeSeconds(double t) {
+        return (long) Math.floor(t);
+    }
+
+    /** Nanoseconds of {@code t} past {@code sec}; may be exactly 1e9 after rounding, which callers carry. */
+    private static int nanosOf(double t, long sec) {
+        return (int) Math.round((t - sec) * 1e9);
+    }
+
+    // ---- the safe path ------------------------------------------------------------------------------------
+
+    @Override
+    public void update(double clockTime) {
+        checkSeconds("clock", clockTime);
+        long cSec = wholeSeconds(clockTime);
+        int cNanos = nanosOf(clockTime, cSec);
+        if (cNanos == NANOS_PER_SECOND) {
+            cSec++;
+            cNanos = 0;
+        }
+        Instant now = Instant.now();
+        update(cSec, cNanos, now.getEpochSecond(), now.getNano(), leapUnlocked(), Integer.MIN_VALUE);
+    }
+
+    @Override
+    public void update(double clockTime, double receiveTime, int precision) {
+        checkSeconds("clock", clockTime);
+        checkSeconds("receive", receiveTime);
+        checkPrecision(precision);
+        long cSec = wholeSeconds(clockTime);
+        int cNanos = nanosOf(clockTime, cSec);
+        if (cNanos == NANOS_PER_SECOND) {
+            cSec++;
+            cNanos = 0;
+        }
+        long rSec = wholeSeconds(receiveTime);
+        int rNanos = nanosOf(receiveTime, rSec);
+        if (rNanos == NANOS_PER_SECOND) {
+            rSec++;
+            rNanos = 0;
+        }
+        update(cSec, cNanos, rSec, rNanos, leapUnlocked(), precision);
+    }
+
+    @Override
+    public void update(Instant clock) {
+        Instant now = Instant.now();
+        update(clock.getEpochSecond(), clock.getNano(), now.getEpochSecond(), now.getNano());
+    }
+
+    @Override
+    public void update(Instant clock, Instant receive) {
+        update(clock.getEpochSecond(), clock.getNano(), receive.getEpochSecond(), receive.getNano());
+    }
+
+    @Override
+    public void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos) {
+        update(clockSec, clockNanos, receiveSec, receiveNanos, -1, Integer.MIN_VALUE);
+    }
+
+    private int leapUnlocked() {
+        return -1;  // marker: keep the handle's leap
+    }
+
+    /**
+     * Checks everything, then writes gpsd's sequence under the lock.
+     *
+     * @param newLeap      -1 to keep the handle's leap
+     * @param newPrecision {@code Integer.MIN_VALUE} to keep the handle's precision
+     */
+    private void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int newLeap,
+                        int newPrecision) {
+        checkTime("clock", clockSec, clockNanos);
+        checkTime("receive", receiveSec, receiveNanos);
+        synchronized (lock) {
+            checkWritable();
+            if (newPrecision != Integer.MIN_VALUE) {
+                precision = newPrecision;
+            }
+            publish(clockSec, clockNanos, receiveSec, receiveNanos, newLeap >= 0 ? newLeap : leap, precision);
+        }
+    }
+
+    /** gpsd's mode-1 write; the fences are C11 {@code atomic_thread_fence(memory_order_seq_cst)}'s equivalent. */
+    private void publish(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int leap, int precision) {
+        ShmMemory m = mem;
+        if (!modeWritten) {
+            m.putInt(ShmLayout.MODE, 1);
+            modeWritten = true;
+        }
+        // Readers skip an invalid sample, and one whose count is odd or moves is torn.
+        m.putIntOpaque(oValid, 0);
+        int count = m.getIntOpaque(ShmLayout.COUNT);
+        m.putIntOpaque(ShmLayout.COUNT, count + 1);
+        VarHandle.fullFence();
+        putTime(oClockSec, clockSec);
+        m.putInt(oClockUSec, clockNanos / 1000);
+        m.putInt(oClockNSec, clockNanos);
+        putTime(oRecvSec, receiveSec);
+        m.putInt(oRecvUSec, receiveNanos / 1000);
+        m.putInt(oRecvNSec, receiveNanos);
+        m.putInt(oLeap, leap);
+        // ntpd overwrites precision when it starts, so it goes with every sample.
+        m.putInt(oPrecision, precision);
+        VarHandle.fullFence();
+        m.putIntOpaque(ShmLayout.COUNT, count + 2);
+        VarHandle.fullFence();
+        m.putIntOpaque(oValid, 1);
+    }
+
+    // ---- reading ------------------------------------------------------------------------------------------
+
+    @Override
+    public ShmRead read() {
+        return readOnly ? peek() : consume();
+    }
+
+    @Override
+    public ShmRead peek() {
+        synchronized (lock) {
+            checkOpen();
+            return readSample(false);
+        }
+    }
+
+    @Override
+    public ShmRead consume() {
+        synchronized (lock) {
+            checkOpen();
+            if (readOnly) {
+                throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") was opened read-only;"
+                        + " a consuming read clears valid, so use peek() or open it read-write");
+            }
+            return readSample(true);
+        }
+    }
+
+    /**
+     * ntpd's reader: nothing unless valid; count before, fence, copy, (clear valid,) fence, count after. Stricter
+     * than ntpd in one way: a {@code valid} that dropped to 0 during the copy also marks a mode-1 sample torn,
+     * because gpsd's writer clears it before it moves count.
+     */
+    private ShmRead readSample(boolean consume) {
+        ShmMemory m = mem;
+        if (m.getIntOpaque(oValid) == 0) {
+            return ShmRead.notValid();
+        }
+        int before = m.getIntOpaque(ShmLayout.COUNT);
+        VarHandle.fullFence();
+        int mode = m.getInt(ShmLayout.MODE);
+        long cSec = getTime(oClockSec);
+        int cUSec = m.getInt(oClockUSec);
+        int cNSec = m.getInt(oClockNSec);
+        long rSec = getTime(oRecvSec);
+        int rUSec = m.getInt(oRecvUSec);
+        int rNSec = m.getInt(oRecvNSec);
+        int lp = m.getInt(oLeap);
+        int prec = m.getInt(oPrecision);
+        int ns = m.getInt(oNsamples);
+        VarHandle.fullFence();
+        boolean stillValid = m.getIntOpaque(oValid) != 0;
+        if (consume) {
+            m.putIntOpaque(oValid, 0);
+            VarHandle.fullFence();
+        }
+        int after = m.getIntOpaque(ShmLayout.COUNT);
+        if (mode == 1 && (before != after || !stillValid)) {
+            return ShmRead.clash(mode, before, after);
+        }
+        if (mode != 0 && mode != 1) {
+            return ShmRead.badMode(mode, before);
+        }
+        return ShmRead.ok(new ShmSample(mode, before, cSec, cUSec, Integer.toUnsignedLong(cNSec), rSec, rUSec,
+                Integer.toUnsignedLong(rNSec), lp, prec, ns), after);
+    }
+
+    // ---- lifetime -----------------------------------------------------------------------------------------
+
+    @Override
+    public void removeSegment() {
+        synchronized (lock) {
+            checkOpen();
+            try {
+                backend.shmctl(shmid, ShmBackend.IPC_RMID, null);
+            } catch (ErrnoException e) {
+                throw failure(backend, "shmctl(IPC_RMID)", options, e.errno(), layout);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                mem.detach();
+            } catch (ErrnoException e) {
+                throw failure(backend, "shmdt", options, e.errno(), layout);
+            }
+        }
+    }
+}

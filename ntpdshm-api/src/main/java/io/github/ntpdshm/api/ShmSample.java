@@ -1,0 +1,171 @@
+package io.github.ntpdshm.api;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One sample as a reader saw it: every field of {@code struct shmTime} except {@code valid} and {@code dummy},
+ * copied at one moment. Immutable.
+ *
+ * <p>{@link #clockTimeStamp()} and {@link #receiveTimeStamp()} apply ntpd's rule: the nanosecond fields are used
+ * only when both agree with the microsecond fields ({@code NSec / 1000 == USec}); otherwise microseconds are.
+ */
+public final class ShmSample {
+    private final int mode;
+    private final int count;
+    private final long clockTimeStampSec;
+    private final int clockTimeStampUSec;
+    private final long clockTimeStampNSec;
+    private final long receiveTimeStampSec;
+    private final int receiveTimeStampUSec;
+    private final long receiveTimeStampNSec;
+    private final int leap;
+    private final int precision;
+    private final int nsamples;
+
+    /** A sample from raw field values; NSec values are the unsigned C values. */
+    public ShmSample(int mode, int count,
+                     long clockTimeStampSec, int clockTimeStampUSec, long clockTimeStampNSec,
+                     long receiveTimeStampSec, int receiveTimeStampUSec, long receiveTimeStampNSec,
+                     int leap, int precision, int nsamples) {
+        this.mode = mode;
+        this.count = count;
+        this.clockTimeStampSec = clockTimeStampSec;
+        this.clockTimeStampUSec = clockTimeStampUSec;
+        this.clockTimeStampNSec = clockTimeStampNSec;
+        this.receiveTimeStampSec = receiveTimeStampSec;
+        this.receiveTimeStampUSec = receiveTimeStampUSec;
+        this.receiveTimeStampNSec = receiveTimeStampNSec;
+        this.leap = leap;
+        this.precision = precision;
+        this.nsamples = nsamples;
+    }
+
+    /** {@code mode}: 0 (no torn-read protection) or 1 (count-protected). */
+    public int mode() {
+        return mode;
+    }
+
+    /** {@code count} as read before the copy. */
+    public int count() {
+        return count;
+    }
+
+    /** {@code clockTimeStampSec}: the reference clock's time ("real"). */
+    public long clockTimeStampSec() {
+        return clockTimeStampSec;
+    }
+
+    /** {@code clockTimeStampUSec}. */
+    public int clockTimeStampUSec() {
+        return clockTimeStampUSec;
+    }
+
+    /** {@code clockTimeStampNSec}, unsigned. */
+    public long clockTimeStampNSec() {
+        return clockTimeStampNSec;
+    }
+
+    /** {@code receiveTimeStampSec}: the system clock when the sample was taken ("clock"). */
+    public long receiveTimeStampSec() {
+        return receiveTimeStampSec;
+    }
+
+    /** {@code receiveTimeStampUSec}. */
+    public int receiveTimeStampUSec() {
+        return receiveTimeStampUSec;
+    }
+
+    /** {@code receiveTimeStampNSec}, unsigned. */
+    public long receiveTimeStampNSec() {
+        return receiveTimeStampNSec;
+    }
+
+    /** {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync. */
+    public int leap() {
+        return leap;
+    }
+
+    /** {@code precision}: log2 seconds. */
+    public int precision() {
+        return precision;
+    }
+
+    /** {@code nsamples}. */
+    public int nsamples() {
+        return nsamples;
+    }
+
+    /** Whether the nanosecond fields agree with the microsecond ones, so that a reader uses them. */
+    public boolean hasNanoseconds() {
+        return clockTimeStampNSec / 1000 == clockTimeStampUSec && receiveTimeStampNSec / 1000 == receiveTimeStampUSec;
+    }
+
+    /** Nanoseconds of the clock time stamp as ntpd takes them. */
+    public long clockNanos() {
+        return hasNanoseconds() ? clockTimeStampNSec : clockTimeStampUSec * 1000L;
+    }
+
+    /** Nanoseconds of the receive time stamp as ntpd takes them. */
+    public long receiveNanos() {
+        return hasNanoseconds() ? receiveTimeStampNSec : receiveTimeStampUSec * 1000L;
+    }
+
+    /** The reference clock's time ("real"), at nanosecond resolution where the writer gave it. */
+    public Instant clockTimeStamp() {
+        return Instant.ofEpochSecond(clockTimeStampSec, clockNanos());
+    }
+
+    /** The system clock's time when the sample was taken ("clock"). */
+    public Instant receiveTimeStamp() {
+        return Instant.ofEpochSecond(receiveTimeStampSec, receiveNanos());
+    }
+
+    /** How far the reference clock is ahead of the system clock: clock minus receive time stamp, in nanoseconds. */
+    public long offsetNanos() {
+        return (clockTimeStampSec - receiveTimeStampSec) * 1_000_000_000L + (clockNanos() - receiveNanos());
+    }
+
+    /** {@link #offsetNanos()} as a duration; negative when the reference clock is behind. */
+    public Duration offset() {
+        return Duration.ofNanos(offsetNanos());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ShmSample)) {
+            return false;
+        }
+        ShmSample s = (ShmSample) o;
+        return mode == s.mode && count == s.count
+                && clockTimeStampSec == s.clockTimeStampSec && clockTimeStampUSec == s.clockTimeStampUSec
+                && clockTimeStampNSec == s.clockTimeStampNSec
+                && receiveTimeStampSec == s.receiveTimeStampSec && receiveTimeStampUSec == s.receiveTimeStampUSec
+                && receiveTimeStampNSec == s.receiveTimeStampNSec
+                && leap == s.leap && precision == s.precision && nsamples == s.nsamples;
+    }
+
+    @Override
+    public int hashCode() {
+        long h = clockTimeStampSec * 31 + clockTimeStampNSec;
+        h = h * 31 + receiveTimeStampSec;
+        h = h * 31 + receiveTimeStampNSec;
+        h = h * 31 + count;
+        return Long.hashCode(h * 31 + leap * 7 + precision);
+    }
+
+    /** E.g. {@code clock=2026-11-24T01:00:00.000000001Z receive=... offset=-1.000000000s leap=0 precision=-20 mode=1 count=8}. */
+    @Override
+    public String toString() {
+        return "ShmSample[clock=" + clockTimeStamp() + " receive=" + receiveTimeStamp()
+                + " offset=" + formatSeconds(offsetNanos()) + "s leap=" + leap + " precision=" + precision
+                + " mode=" + mode + " count=" + count + " nsamples=" + nsamples
+                + (hasNanoseconds() ? "" : " (microseconds only)") + "]";
+    }
+
+    /** Nanoseconds as signed seconds with nine decimals: {@code -1.000000000}. */
+    public static String formatSeconds(long nanos) {
+        long abs = Math.abs(nanos);
+        return (nanos < 0 ? "-" : "+") + (abs / 1_000_000_000L) + "." + String.format("%09d", abs % 1_000_000_000L);
+    }
+}

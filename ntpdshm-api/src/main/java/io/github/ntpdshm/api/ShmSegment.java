@@ -1,0 +1,184 @@
+package io.github.ntpdshm.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The kernel's facts about one System V segment, as {@code ipcs -m} shows them: key, id, size, owner,
+ * permissions, attach count, the creating and last-attaching PIDs and times. Immutable.
+ *
+ * <p>Read from {@code /proc/sysvipc/shm}, which any user may read, so listing never needs permission on the
+ * segment and never creates one.
+ */
+public final class ShmSegment {
+    private static final Path PROC = Paths.get("/proc/sysvipc/shm");
+    private static final int SHM_DEST = 01000;
+
+    private final int key;
+    private final int shmid;
+    private final int mode;
+    private final long size;
+    private final int cpid;
+    private final int lpid;
+    private final long nattch;
+    private final int uid;
+    private final int gid;
+    private final int cuid;
+    private final int cgid;
+    private final long atime;
+    private final long dtime;
+    private final long ctime;
+
+    /** A segment's facts; {@code mode} may include {@code SHM_DEST} (01000). Times are epoch seconds, 0 for never. */
+    public ShmSegment(int key, int shmid, int mode, long size, int cpid, int lpid, long nattch, int uid, int gid,
+                      int cuid, int cgid, long atime, long dtime, long ctime) {
+        this.key = key;
+        this.shmid = shmid;
+        this.mode = mode;
+        this.size = size;
+        this.cpid = cpid;
+        this.lpid = lpid;
+        this.nattch = nattch;
+        this.uid = uid;
+        this.gid = gid;
+        this.cuid = cuid;
+        this.cgid = cgid;
+        this.atime = atime;
+        this.dtime = dtime;
+        this.ctime = ctime;
+    }
+
+    /** Every segment in this IPC namespace, in the kernel's order. */
+    public static List<ShmSegment> list() {
+        if (!Files.isReadable(PROC)) {
+            return Collections.emptyList();
+        }
+        try {
+            List<String> lines = Files.readAllLines(PROC, StandardCharsets.US_ASCII);
+            List<ShmSegment> out = new ArrayList<>(Math.max(0, lines.size() - 1));
+            for (int i = 1; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (!line.isEmpty()) {
+                    out.add(parse(line));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PROC, e);
+        }
+    }
+
+    /** The segment that has this key, if any. */
+    public static Optional<ShmSegment> ofKey(int key) {
+        for (ShmSegment s : list()) {
+            if (s.key == key) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static ShmSegment parse(String line) {
+        String[] f = line.trim().split("\\s+");
+        return new ShmSegment((int) Long.parseLong(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2], 8),
+                Long.parseUnsignedLong(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Long.parseLong(f[6]),
+                Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]), Integer.parseInt(f[10]),
+                Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]));
+    }
+
+    /** The System V key. */
+    public int key() {
+        return key;
+    }
+
+    /** The segment id ({@code shmid}). */
+    public int shmid() {
+        return shmid;
+    }
+
+    /** Permission bits, 0..0777. */
+    public int permissions() {
+        return mode & 0777;
+    }
+
+    /** Whether it is marked for removal and goes away when the last process detaches. */
+    public boolean isMarkedForRemoval() {
+        return (mode & SHM_DEST) != 0;
+    }
+
+    /** {@code shm_segsz} in bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** The layout its size implies, if it is one of the three. */
+    public Optional<ShmLayout> layout() {
+        return ShmLayout.ofSize(size);
+    }
+
+    /** PID of the creator. */
+    public int creatorPid() {
+        return cpid;
+    }
+
+    /** PID of the last process that attached or detached. */
+    public int lastPid() {
+        return lpid;
+    }
+
+    /** Number of current attaches. */
+    public long attachCount() {
+        return nattch;
+    }
+
+    /** Owner's uid. */
+    public int uid() {
+        return uid;
+    }
+
+    /** Owner's gid. */
+    public int gid() {
+        return gid;
+    }
+
+    /** Creator's uid. */
+    public int creatorUid() {
+        return cuid;
+    }
+
+    /** Creator's gid. */
+    public int creatorGid() {
+        return cgid;
+    }
+
+    /** Last attach time, or empty if never attached. */
+    public Optional<Instant> lastAttach() {
+        return atime == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(atime));
+    }
+
+    /** Last detach time, or empty if never detached. */
+    public Optional<Instant> lastDetach() {
+        return dtime == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(dtime));
+    }
+
+    /** Last change time (creation or {@code IPC_SET}). */
+    public Instant lastChange() {
+        return Instant.ofEpochSecond(ctime);
+    }
+
+    @Override
+    public String toString() {
+        return "ShmSegment[key=" + NtpdShmException.hex(key) + " shmid=" + shmid + " perms=0"
+                + Integer.toOctalString(permissions()) + " size=" + size + " uid=" + uid + " nattch=" + nattch
+                + " cpid=" + cpid + " lpid=" + lpid + (isMarkedForRemoval() ? " dest" : "") + "]";
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.ntpdshm.spi;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A way to reach the System V shared-memory calls from Java: the only thing a backend does.
+ *
+ * <p>Backends are found with {@link java.util.ServiceLoader} (register the implementation in
+ * {@code META-INF/services/io.github.ntpdshm.spi.ShmBackend}); they need a public no-argument constructor that
+ * does no native work. They attach, detach and expose memory; the layout, the write sequence, the read
+ * algorithm and the error messages live in the API module, so every backend behaves the same.
+ *
+ * <p>Every method that calls the kernel throws {@link ErrnoException} carrying {@code errno} when the call fails;
+ * errno must be read only after a failing return.
+ */
+public interface ShmBackend {
+
+    /** {@code IPC_CREAT}: create the segment if the key has none. */
+    int IPC_CREAT = 01000;
+    /** {@code IPC_EXCL}: with {@link #IPC_CREAT}, fail if the key has a segment. */
+    int IPC_EXCL = 02000;
+    /** {@code IPC_RMID}: mark a segment for removal once the last process detaches. */
+    int IPC_RMID = 0;
+    /** {@code IPC_STAT}: copy the segment's {@code struct shmid_ds}. */
+    int IPC_STAT = 2;
+    /** {@code SHM_RDONLY}: attach read-only. */
+    int SHM_RDONLY = 010000;
+
+    /** The name users select it by with {@code -Dntpdshm.backend=NAME}: {@code panama}, {@code jna}, {@code jnr}. */
+    String name();
+
+    /** Higher wins when no backend is named. Panama 30, JNA 20, JNR 10. */
+    int priority();
+
+    /**
+     * Why this backend cannot work in this JVM (JDK too old, library missing, native access denied), or empty
+     * when it can. Computed once and kept; must not throw.
+     */
+    Optional<String> unavailabilityCause();
+
+    /** {@code shmget(key, size, shmflg)}: the segment's id. */
+    int shmget(int key, long size, int shmflg) throws ErrnoException;
+
+    /**
+     * {@code shmat(shmid, NULL, readOnly ? SHM_RDONLY : 0)}, exposed as {@code size} bytes of memory.
+     *
+     * @param size how many bytes of the attachment to expose; never more than the segment has
+     */
+    ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException;
+
+    /**
+     * {@code shmctl(shmid, cmd, buf)}.
+     *
+     * @param buf a direct buffer in native order of at least 256 bytes for {@link #IPC_STAT}, or {@code null}
+     */
+    int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException;
+}

@@ -1,0 +1,39 @@
+package io.github.ntpdshm.spi;
+
+/**
+ * An attached segment as the API sees it: aligned-or-not loads and stores of native-order ints and longs at byte
+ * offsets, plus detaching.
+ *
+ * <p>The API calls these methods only while it holds its handle's lock and only before {@link #detach()}, so an
+ * implementation need not be thread-safe or check for use after detach. Plain accesses may be reordered by the
+ * JIT; the API orders them with {@link java.lang.invoke.VarHandle#fullFence()} where the protocol needs it.
+ */
+public interface ShmMemory {
+
+    /** Number of bytes exposed. */
+    int size();
+
+    /** Whether stores fail because the segment was attached with {@code SHM_RDONLY}. */
+    boolean isReadOnly();
+
+    /** Plain load of a native-order {@code int}. */
+    int getInt(int offset);
+
+    /** Plain store of a native-order {@code int}. */
+    void putInt(int offset, int value);
+
+    /** Opaque load (C {@code volatile}: never cached, no ordering), for {@code count} and {@code valid}. */
+    int getIntOpaque(int offset);
+
+    /** Opaque store (C {@code volatile}: never cached, no ordering), for {@code count} and {@code valid}. */
+    void putIntOpaque(int offset, int value);
+
+    /** Plain load of a native-order {@code long}; the offset may be only 4-byte aligned (i386's time_t). */
+    long getLong(int offset);
+
+    /** Plain store of a native-order {@code long}; the offset may be only 4-byte aligned (i386's time_t). */
+    void putLong(int offset, long value);
+
+    /** {@code shmdt}: after this the memory must not be touched. */
+    void detach() throws ErrnoException;
+}

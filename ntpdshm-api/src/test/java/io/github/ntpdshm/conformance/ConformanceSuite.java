@@ -1,0 +1,614 @@
+package io.github.ntpdshm.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.ntpdshm.api.NtpdShm;
+import io.github.ntpdshm.api.NtpdShmException;
+import io.github.ntpdshm.api.ShmLayout;
+import io.github.ntpdshm.api.ShmRead;
+import io.github.ntpdshm.api.ShmSample;
+import io.github.ntpdshm.api.ShmSegment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The one conformance suite: every backend module runs it by extending this class and naming its backend.
+ * Real System V segments under a private key base; C peers compiled for each layout check the offsets.
+ */
+public abstract class ConformanceSuite {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final long T0 = 1_795_000_000L;  // 2026-11-18, inside every layout's time_t
+
+    /** The segments of one test; removed after it, pass or fail. */
+    protected final TestSegments segments = new TestSegments();
+
+    /** The backend under test: {@code panama}, {@code jna}, {@code jnr}. */
+    protected abstract String backend();
+
+    /** Opens a unit under the private key base with this backend. */
+    protected NtpdShm open(int unit, ShmLayout layout) {
+        return NtpdShm.open(segments.options(unit, backend()).layout(layout).build());
+    }
+
+    @AfterEach
+    void removeSegmentsAndCheckNoneWasLeftAttached() {
+        List<ShmSegment> attached = segments.removeAll();
+        assertTrue(attached.isEmpty(), "segments still attached after the test (a handle was not closed): " + attached);
+        assertTrue(segments.present().isEmpty(), "segments left behind: " + segments.present());
+    }
+
+    // ---- layout and offsets -------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void offsetsMatchTheCCompiler(ShmLayout layout) {
+        Map<String, String> c = CPeer.of(layout).fields("offsets");
+        assertEquals(layout.size(), Integer.parseInt(c.get("sizeof")), "sizeof");
+        assertEquals(layout.timeTSize(), Integer.parseInt(c.get("timeTSize")), "sizeof(time_t)");
+        assertEquals(ShmLayout.MODE, off(c, "mode"));
+        assertEquals(ShmLayout.COUNT, off(c, "count"));
+        assertEquals(layout.clockTimeStampSec(), off(c, "clockTimeStampSec"));
+        assertEquals(layout.clockTimeStampUSec(), off(c, "clockTimeStampUSec"));
+        assertEquals(layout.receiveTimeStampSec(), off(c, "receiveTimeStampSec"));
+        assertEquals(layout.receiveTimeStampUSec(), off(c, "receiveTimeStampUSec"));
+        assertEquals(layout.leap(), off(c, "leap"));
+        assertEquals(layout.precision(), off(c, "precision"));
+        assertEquals(layout.nsamples(), off(c, "nsamples"));
+        assertEquals(layout.valid(), off(c, "valid"));
+        assertEquals(layout.clockTimeStampNSec(), off(c, "clockTimeStampNSec"));
+        assertEquals(layout.receiveTimeStampNSec(), off(c, "receiveTimeStampNSec"));
+        assertEquals(layout.dummy(), off(c, "dummy"));
+    }
+
+    private static int off(Map<String, String> c, String field) {
+        return Integer.parseInt(c.get(field));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void everyFieldWrittenInJavaIsReadByCAtItsOffset(ShmLayout layout) {
+        try (NtpdShm shm = open(3, layout)) {
+            assertEquals(layout, shm.layout());
+            assertEquals(layout.size(), shm.segment().size());
+            shm.setMode(1);
+            shm.setCount(-7);
+            shm.setClockTimeStampSec(T0 + 1);
+            shm.setClockTimeStampUSec(111_111);
+            shm.setClockTimeStampNSec(3_000_000_000L);  // unsigned beyond Integer.MAX_VALUE
+            shm.setReceiveTimeStampSec(T0 + 2);
+            shm.setReceiveTimeStampUSec(222_222);
+            shm.setReceiveTimeStampNSec(222_222_333L);
+            shm.setLeap(2);
+            shm.setPrecision(-17);
+            shm.setNsamples(5);
+            shm.setValid(true);
+            Map<String, String> c = CPeer.of(layout).fields("dump", segments.hexKey(3));
+            assertEquals("1", c.get("mode"));
+            assertEquals("-7", c.get("count"));
+            assertEquals(Long.toString(T0 + 1), c.get("clockTimeStampSec"));
+            assertEquals("111111", c.get("clockTimeStampUSec"));
+            assertEquals("3000000000", c.get("clockTimeStampNSec"));
+            assertEquals(Long.toString(T0 + 2), c.get("receiveTimeStampSec"));
+            assertEquals("222222", c.get("receiveTimeStampUSec"));
+            assertEquals("222222333", c.get("receiveTimeStampNSec"));
+            assertEquals("2", c.get("leap"));
+            assertEquals("-17", c.get("precision"));
+            assertEquals("5", c.get("nsamples"));
+            assertEquals("1", c.get("valid"));
+            for (int i = 0; i < ShmLayout.DUMMY_LENGTH; i++) {
+                assertEquals("0", c.get("dummy" + i), "dummy is never written");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void everyFieldWrittenInCIsReadByJava(ShmLayout layout) {
+        CPeer.of(layout).call("write", segments.hexKey(4), "mode=1", "count=41", "clockTimeStampSec=" + (T0 + 3),
+                "clockTimeStampUSec=333333", "clockTimeStampNSec=4000000000", "receiveTimeStampSec=" + (T0 + 4),
+                "receiveTimeStampUSec=444444", "receiveTimeStampNSec=444444555", "leap=3", "precision=-29",
+                "nsamples=9", "valid=1", "dummy7=99");
+        try (NtpdShm shm = NtpdShm.open(segments.options(4, backend()).attachOnly().build())) {
+            assertEquals(layout, shm.layout(), "layout inferred from the segment's size");
+            assertEquals(1, shm.getMode());
+            assertEquals(41, shm.getCount());
+            assertEquals(T0 + 3, shm.getClockTimeStampSec());
+            assertEquals(333_333, shm.getClockTimeStampUSec());
+            assertEquals(4_000_000_000L, shm.getClockTimeStampNSec());
+            assertEquals(T0 + 4, shm.getReceiveTimeStampSec());
+            assertEquals(444_444, shm.getReceiveTimeStampUSec());
+            assertEquals(444_444_555L, shm.getReceiveTimeStampNSec());
+            assertEquals(3, shm.getLeap());
+            assertEquals(-29, shm.getPrecision());
+            assertEquals(9, shm.getNsamples());
+            assertTrue(shm.isValid());
+            assertEquals(T0 + 3.333333, shm.getClockTimeStamp(), 1e-6);
+            assertEquals(T0 + 4.444444, shm.getReceiveTimeStamp(), 1e-6);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void floatSecondsPseudoFieldsWriteSecUSecAndNSec(ShmLayout layout) {
+        try (NtpdShm shm = open(5, layout)) {
+            shm.setClockTimeStamp(T0 + 0.25);
+            shm.setReceiveTimeStamp(T0 + 0.5);
+            assertEquals(T0, shm.getClockTimeStampSec());
+            assertEquals(250_000, shm.getClockTimeStampUSec());
+            assertEquals(250_000_000L, shm.getClockTimeStampNSec());
+            assertEquals(500_000, shm.getReceiveTimeStampUSec());
+            assertEquals(500_000_000L, shm.getReceiveTimeStampNSec());
+            assertEquals(T0 + 0.25, shm.getClockTimeStamp(), 1e-6);
+            assertEquals(T0 + 0.5, shm.getReceiveTimeStamp(), 1e-6);
+        }
+    }
+
+    // ---- the update sequence ------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void updateWritesAWholeMode1SampleThatNtpdsReaderInCAccepts(ShmLayout layout) {
+        try (NtpdShm shm = open(6, layout)) {
+            int before = shm.getCount();
+            shm.setLeap(1);
+            shm.setPrecision(-23);
+            shm.update(Instant.ofEpochSecond(T0 + 10, 123_456_789), Instant.ofEpochSecond(T0 + 11, 987_654_321));
+            assertEquals(1, shm.getMode());
+            assertEquals(before + 2, shm.getCount(), "count advances by 2 per sample");
+            assertTrue(shm.isValid());
+            Map<String, String> c = CPeer.of(layout).fields("read", segments.hexKey(6));
+            assertEquals("OK", c.get("status"));
+            assertEquals("1", c.get("mode"));
+            assertEquals(Long.toString(T0 + 10), c.get("clockTimeStampSec"));
+            assertEquals("123456", c.get("clockTimeStampUSec"), "USec = NSec / 1000, truncated");
+            assertEquals("123456789", c.get("clockTimeStampNSec"));
+            assertEquals(Long.toString(T0 + 11), c.get("receiveTimeStampSec"));
+            assertEquals("987654", c.get("receiveTimeStampUSec"));
+            assertEquals("987654321", c.get("receiveTimeStampNSec"));
+            assertEquals("1", c.get("leap"));
+            assertEquals("-23", c.get("precision"));
+            assertFalse(shm.isValid(), "the C reader consumed the sample");
+        }
+    }
+
+    @Test
+    void precisionIsWrittenWithEverySampleBecauseNtpdOverwritesItAtStart() {
+        try (NtpdShm shm = open(7, ShmLayout.LP64)) {
+            shm.setPrecision(-18);
+            shm.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+            CPeer.of(ShmLayout.LP64).call("write", segments.hexKey(7), "precision=-1", "nsamples=3", "valid=0");
+            shm.update(Instant.ofEpochSecond(T0 + 1), Instant.ofEpochSecond(T0 + 1));
+            assertEquals(-18, shm.getPrecision());
+            assertEquals(0, shm.getLeap());
+        }
+    }
+
+    @Test
+    void updateWithDoublesAndTheReceiveTimeTakenNow() {
+        try (NtpdShm shm = open(8, ShmLayout.LP64)) {
+            shm.update(T0 + 0.5, T0 + 1.25, -10);
+            assertEquals(T0, shm.getClockTimeStampSec());
+            assertEquals(500_000_000L, shm.getClockTimeStampNSec());
+            assertEquals(T0 + 1, shm.getReceiveTimeStampSec());
+            assertEquals(250_000, shm.getReceiveTimeStampUSec());
+            assertEquals(-10, shm.getPrecision());
+
+            Instant before = Instant.now();
+            shm.update(before.getEpochSecond() - 1.0);
+            Instant after = Instant.now();
+            ShmSample s = shm.peek().sample().orElseThrow(AssertionError::new);
+            assertFalse(s.receiveTimeStamp().isBefore(before.minusNanos(1000)), "receive time is now");
+            assertFalse(s.receiveTimeStamp().isAfter(after.plusNanos(1000)), "receive time is now");
+            assertEquals(-10, s.precision(), "precision kept from the last call that gave one");
+            assertTrue(s.hasNanoseconds());
+
+            Instant clock = Instant.ofEpochSecond(T0, 999_999_999);
+            shm.update(clock);
+            assertEquals(999_999, shm.getClockTimeStampUSec());
+            assertEquals(999_999_999L, shm.getClockTimeStampNSec());
+        }
+    }
+
+    @Test
+    void aSharedHandleNeverInterleavesUpdates() throws Exception {
+        try (NtpdShm shm = open(9, ShmLayout.LP64)) {
+            int threads = 4;
+            int perThread = 2000;
+            List<Thread> writers = new ArrayList<>();
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                final long offset = (t + 1) * SECOND + t;  // each thread's own clock-receive difference
+                writers.add(new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            long r = T0 * SECOND + i * 1000L;
+                            long c = r + offset;
+                            shm.update(c / SECOND, (int) (c % SECOND), r / SECOND, (int) (r % SECOND));
+                        }
+                    } catch (Throwable e) {
+                        error.set(e);
+                    }
+                }));
+            }
+            writers.forEach(Thread::start);
+            int seen = 0;
+            while (writers.stream().anyMatch(Thread::isAlive)) {
+                ShmRead r = shm.peek();
+                if (r.isOk()) {
+                    long off = r.sample().get().offsetNanos();
+                    long t = off / SECOND - 1;
+                    assertEquals((t + 1) * SECOND + t, off, "a sample mixes two threads' writes: " + r);
+                    seen++;
+                }
+            }
+            for (Thread w : writers) {
+                w.join();
+            }
+            if (error.get() != null) {
+                throw new AssertionError(error.get());
+            }
+            assertEquals(2 * threads * perThread, shm.getCount());
+            assertTrue(seen > 0);
+        }
+    }
+
+    // ---- reading ------------------------------------------------------------------------------------------
+
+    @Test
+    void readFollowsNtpdConsumeClearsValidPeekDoesNot() {
+        try (NtpdShm shm = open(10, ShmLayout.LP64)) {
+            assertEquals(ShmRead.Status.NOT_VALID, shm.read().status());
+            shm.update(Instant.ofEpochSecond(T0, 5), Instant.ofEpochSecond(T0 + 1, 7));
+            ShmRead peeked = shm.peek();
+            assertEquals(ShmRead.Status.OK, peeked.status());
+            assertTrue(shm.isValid(), "peek never writes");
+            ShmRead read = shm.read();
+            assertEquals(ShmRead.Status.OK, read.status(), "read() consumes on a read-write handle");
+            assertFalse(shm.isValid(), "a consuming read clears valid");
+            assertEquals(ShmRead.Status.NOT_VALID, shm.read().status());
+            ShmSample s = read.sample().get();
+            assertEquals(peeked.sample().get(), s);
+            assertEquals(Instant.ofEpochSecond(T0, 5), s.clockTimeStamp());
+            assertEquals(Instant.ofEpochSecond(T0 + 1, 7), s.receiveTimeStamp());
+            assertEquals(-SECOND - 2, s.offsetNanos());
+            assertEquals(1, s.mode());
+            assertTrue(s.toString().contains("offset=-1.000000002s"), s.toString());
+        }
+    }
+
+    @Test
+    void aReadOnlyHandlePeeksAndNeverWrites() {
+        try (NtpdShm writer = open(11, ShmLayout.LP64);
+             NtpdShm monitor = NtpdShm.open(segments.options(11, backend()).readOnly(true).build())) {
+            assertTrue(monitor.isReadOnly());
+            writer.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+            assertEquals(ShmRead.Status.OK, monitor.read().status());
+            assertEquals(ShmRead.Status.OK, monitor.read().status(), "the monitor did not consume");
+            assertTrue(writer.isValid());
+            assertThrows(IllegalStateException.class, monitor::consume);
+            assertThrows(IllegalStateException.class, () -> monitor.setValid(false));
+            assertThrows(IllegalStateException.class, () -> monitor.update(Instant.now()));
+            assertThrows(IllegalStateException.class, () -> monitor.setCount(3));
+            assertTrue(writer.isValid());
+        }
+    }
+
+    @Test
+    void readsWhatAGpsdStyleCWriterWroteToTheNanosecond() {
+        CPeer.of(ShmLayout.LP64).call("feed", segments.hexKey(12), "1", "0", "-123456789");
+        try (NtpdShm shm = NtpdShm.open(segments.options(12, backend()).attachOnly().build())) {
+            ShmSample s = shm.read().sample().orElseThrow(AssertionError::new);
+            assertEquals(-123_456_789L, s.offsetNanos());
+            assertEquals(2, s.count());
+            assertTrue(s.hasNanoseconds());
+        }
+    }
+
+    @Test
+    void microsecondsAreUsedWhenTheNanosecondsDisagree() {
+        CPeer.of(ShmLayout.LP64).call("write", segments.hexKey(13), "mode=1", "count=2", "valid=1",
+                "clockTimeStampSec=" + T0, "clockTimeStampUSec=500", "clockTimeStampNSec=0",
+                "receiveTimeStampSec=" + T0, "receiveTimeStampUSec=0", "receiveTimeStampNSec=0");
+        try (NtpdShm shm = NtpdShm.open(segments.options(13, backend()).build())) {
+            ShmSample s = shm.peek().sample().get();
+            assertFalse(s.hasNanoseconds());
+            assertEquals(500_000L, s.offsetNanos(), "as ntpd: USec * 1000 when NSec / 1000 != USec");
+        }
+    }
+
+    @Test
+    void aTornMode1SampleIsReportedAsAClashNeverAsData() throws Exception {
+        try (NtpdShm reader = open(14, ShmLayout.LP64); NtpdShm writer = open(14, ShmLayout.LP64)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread w = new Thread(() -> {
+                long i = 0;
+                while (!stop.get()) {
+                    long r = T0 * SECOND + (i++ % 1_000_000) * 997L;
+                    long c = r - SECOND;  // always exactly 1 s behind
+                    writer.update(c / SECOND, (int) (c % SECOND), r / SECOND, (int) (r % SECOND));
+                }
+            });
+            w.start();
+            int ok = 0;
+            int clash = 0;
+            long deadline = System.nanoTime() + 20 * SECOND;
+            try {
+                while ((clash < 10 || ok < 10) && System.nanoTime() < deadline) {
+                    ShmRead r = reader.peek();
+                    if (r.status() == ShmRead.Status.CLASH) {
+                        clash++;
+                        assertFalse(r.sample().isPresent());
+                    } else if (r.isOk()) {
+                        ok++;
+                        assertEquals(-SECOND, r.sample().get().offsetNanos(), "torn sample handed out: " + r);
+                    }
+                }
+            } finally {
+                stop.set(true);
+                w.join();
+            }
+            assertTrue(clash > 0, "no clash seen in 20 s of concurrent writes");
+            assertTrue(ok > 0, "no whole sample seen in 20 s");
+        }
+    }
+
+    @Test
+    void aModeOtherThan0Or1IsReportedNotRead() {
+        try (NtpdShm shm = open(15, ShmLayout.LP64)) {
+            shm.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+            shm.setMode(7);
+            ShmRead r = shm.peek();
+            assertEquals(ShmRead.Status.BAD_MODE, r.status());
+            assertEquals(7, r.mode());
+            assertFalse(r.sample().isPresent());
+        }
+    }
+
+    // ---- errors -------------------------------------------------------------------------------------------
+
+    @Test
+    void badArgumentsFailBeforeAnythingIsWritten() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> segments.options(256, backend()))
+                .getMessage().contains("0..255"));
+        assertThrows(IllegalArgumentException.class, () -> segments.options(-1, backend()));
+        try (NtpdShm shm = open(16, ShmLayout.ILP32)) {
+            shm.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+            int count = shm.getCount();
+            String msg = assertThrows(IllegalArgumentException.class, () -> shm.update(Double.NaN)).getMessage();
+            assertTrue(msg.contains("NaN"), msg);
+            assertThrows(IllegalArgumentException.class, () -> shm.update(Double.POSITIVE_INFINITY));
+            assertThrows(IllegalArgumentException.class, () -> shm.update(-1.0));
+            assertThrows(IllegalArgumentException.class, () -> shm.update(T0, Double.NaN, -20));
+            assertThrows(IllegalArgumentException.class, () -> shm.update(Instant.ofEpochSecond(-5)));
+            msg = assertThrows(IllegalArgumentException.class,
+                    () -> shm.update(Instant.ofEpochSecond(1L << 31), Instant.ofEpochSecond(T0))).getMessage();
+            assertTrue(msg.contains("time_t") && msg.contains("ILP32"), msg);
+            assertThrows(IllegalArgumentException.class, () -> shm.setClockTimeStampSec(1L << 32));
+            assertThrows(IllegalArgumentException.class, () -> shm.setClockTimeStampNSec(-1));
+            assertThrows(IllegalArgumentException.class, () -> shm.update(T0, 1_000_000_000, T0, 0));
+            msg = assertThrows(IllegalArgumentException.class, () -> shm.setLeap(4)).getMessage();
+            assertTrue(msg.contains("0..3"), msg);
+            assertThrows(IllegalArgumentException.class, () -> shm.setPrecision(NtpdShm.MIN_PRECISION - 1));
+            assertThrows(IllegalArgumentException.class, () -> shm.setPrecision(NtpdShm.MAX_PRECISION + 1));
+            assertThrows(IllegalArgumentException.class, () -> shm.update(T0, T0, 5));
+            assertEquals(count, shm.getCount(), "nothing was written");
+            assertEquals(0, shm.getLeap());
+            assertEquals(NtpdShm.DEFAULT_PRECISION, shm.getPrecision());
+        }
+    }
+
+    @Test
+    void useAfterCloseThrowsAndCloseIsIdempotent() {
+        NtpdShm shm = open(17, ShmLayout.LP64);
+        shm.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+        shm.close();
+        shm.close();
+        assertTrue(shm.isClosed());
+        String msg = assertThrows(IllegalStateException.class, shm::getCount).getMessage();
+        assertTrue(msg.contains("closed"), msg);
+        assertThrows(IllegalStateException.class, shm::peek);
+        assertThrows(IllegalStateException.class, () -> shm.update(Instant.now()));
+        assertThrows(IllegalStateException.class, shm::getClockTimeStamp);
+        assertThrows(IllegalStateException.class, () -> shm.setValid(true));
+    }
+
+    @Test
+    void closeDetaches() {
+        NtpdShm shm = open(18, ShmLayout.LP64);
+        assertEquals(1, shm.segment().attachCount());
+        shm.close();
+        ShmSegment after = ShmSegment.ofKey(segments.key(18)).orElseThrow(AssertionError::new);
+        assertEquals(0, after.attachCount(), "closed handle still attached");
+    }
+
+    @Test
+    void aSmallerSegmentIsEinvalWithTheSizeAndLayoutToUse() {
+        CPeer.of(ShmLayout.ILP32).call("write", segments.hexKey(19), "mode=1");
+        NtpdShmException e = assertThrows(NtpdShmException.class, () -> open(19, ShmLayout.LP64));
+        assertEquals(NtpdShmException.EINVAL, e.errno());
+        assertEquals("EINVAL", e.errnoName());
+        assertEquals(19, e.unit());
+        assertEquals(segments.key(19), e.key());
+        String msg = e.getMessage();
+        assertTrue(msg.contains(NtpdShmException.hex(segments.key(19))), msg);
+        assertTrue(msg.contains("80 bytes") && msg.contains("ILP32") && msg.contains("Invalid argument"), msg);
+        try (NtpdShm shm = open(19, ShmLayout.ILP32)) {
+            assertEquals(ShmLayout.ILP32, shm.layout());
+        }
+    }
+
+    @Test
+    void aLargerSegmentIsRefusedRatherThanWrittenAtWrongOffsets() {
+        CPeer.of(ShmLayout.LP64).call("write", segments.hexKey(20), "mode=1");
+        NtpdShmException e = assertThrows(NtpdShmException.class, () -> open(20, ShmLayout.ILP32));
+        assertEquals(NtpdShmException.EINVAL, e.errno());
+        assertTrue(e.getMessage().contains("96 bytes") && e.getMessage().contains("LP64"), e.getMessage());
+    }
+
+    @Test
+    void attachingAMissingSegmentIsEnoentWithWhatToDo() {
+        NtpdShmException e = assertThrows(NtpdShmException.class,
+                () -> NtpdShm.open(segments.options(21, backend()).attachOnly().build()));
+        assertEquals(NtpdShmException.ENOENT, e.errno());
+        assertTrue(e.getMessage().contains("ENOENT") && e.getMessage().contains("no segment exists"), e.getMessage());
+        assertTrue(e.getMessage().contains(NtpdShmException.hex(segments.key(21))), e.getMessage());
+        e = assertThrows(NtpdShmException.class,
+                () -> NtpdShm.open(segments.options(21, backend()).readOnly(true).build()));
+        assertEquals(NtpdShmException.ENOENT, e.errno(), "read-only never creates");
+        assertTrue(segments.present().isEmpty());
+    }
+
+    @Test
+    void createsWithNtpdsPermissionsOrTheGivenOnes() {
+        try (NtpdShm one = NtpdShm.open(segments.options(1, backend()).build());
+             NtpdShm two = NtpdShm.open(segments.options(2, backend()).build());
+             NtpdShm custom = NtpdShm.open(segments.options(22, backend()).permissions(0640).build())) {
+            assertEquals(0600, one.segment().permissions());
+            assertEquals(0666, two.segment().permissions());
+            assertEquals(0640, custom.segment().permissions());
+            assertEquals(ShmLayout.platform().size(), two.segment().size());
+            assertEquals(backend(), two.backendName());
+        }
+    }
+
+    @Test
+    void removeMarksTheSegmentForRemoval() {
+        try (NtpdShm shm = open(23, ShmLayout.LP64)) {
+            shm.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+        }
+        assertTrue(NtpdShm.remove(segments.options(23, backend()).build()));
+        assertFalse(ShmSegment.ofKey(segments.key(23)).isPresent());
+        assertFalse(NtpdShm.remove(segments.options(23, backend()).build()), "nothing left to remove");
+    }
+
+    @Test
+    void accessDeniedIsEaccesWithOwnerAndPermissionsAndAReadOnlyMonitorWorks() throws Exception {
+        assumeTrue(isRoot() && Files.isExecutable(Paths.get("/usr/bin/setpriv")),
+                "needs root and setpriv to run a JVM as nobody");
+        try (NtpdShm rootOnly = NtpdShm.open(segments.options(0, backend()).layout(ShmLayout.LP64).build());
+             NtpdShm readable = NtpdShm.open(segments.options(24, backend()).layout(ShmLayout.LP64)
+                     .permissions(0644).build())) {
+            assertEquals(0600, rootOnly.segment().permissions());
+            readable.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+            Path cp = classPathForOtherUsers();
+            String denied = runAsNobody(cp, 0, "rw");
+            assertTrue(denied.contains("FAILED errno=EACCES"), denied);
+            assertTrue(denied.contains("uid 0 with permissions 0600") && denied.contains("uid 65534"), denied);
+            assertTrue(denied.contains(NtpdShmException.hex(segments.key(0))), denied);
+            String monitor = runAsNobody(cp, 24, "ro");
+            assertTrue(monitor.contains("OPENED layout=LP64 read=OK"), monitor);
+            String writer = runAsNobody(cp, 24, "rw");
+            assertTrue(writer.contains("FAILED errno=EACCES"), writer);
+        }
+    }
+
+    private String runAsNobody(Path cp, int unit, String mode) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        CPeer.Result r = CPeer.run(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                java, "--enable-native-access=ALL-UNNAMED", "-cp", cp.resolve("*") + ":" + cp.resolve("classes"),
+                OpenAs.class.getName(), backend(), Integer.toHexString(segments.keyBase()), Integer.toString(unit),
+                mode), 60);
+        return r.output;
+    }
+
+    private static boolean isRoot() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+            if (line.startsWith("Uid:")) {
+                return line.substring(4).trim().split("\\s+")[1].equals("0");
+            }
+        }
+        return false;
+    }
+
+    /** This JVM's class path copied where {@code nobody} can read it ({@code ~/.m2} under /root is not). */
+    private static synchronized Path classPathForOtherUsers() throws IOException {
+        Path dir = Files.createTempDirectory("ntpdshm-cp");
+        dir.toFile().deleteOnExit();
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes);
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Paths.get(entry);
+            if (Files.isDirectory(p)) {
+                copyTree(p, classes);
+            } else if (Files.isRegularFile(p)) {
+                Files.copy(p, dir.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<Path>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+                f.toFile().deleteOnExit();
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return dir;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<Path>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(d).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                Files.copy(f, to.resolve(from.relativize(f).toString()), StandardCopyOption.REPLACE_EXISTING);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    @Test
+    void anUnknownBackendNameSaysWhatIsAvailable() {
+        NtpdShmException e = assertThrows(NtpdShmException.class,
+                () -> NtpdShm.open(segments.options(25, "nosuch").build()));
+        assertTrue(e.getMessage().contains("nosuch") && e.getMessage().contains(backend()), e.getMessage());
+        assertTrue(segments.present().isEmpty());
+    }
+
+    @Test
+    void manyOpensAndClosesLeaveNothingAttached() {
+        for (int i = 0; i < 200; i++) {
+            try (NtpdShm shm = open(26, ShmLayout.LP64)) {
+                shm.update(Instant.ofEpochSecond(T0 + i), Instant.ofEpochSecond(T0 + i));
+            }
+        }
+        ShmSegment s = ShmSegment.ofKey(segments.key(26)).orElseThrow(AssertionError::new);
+        assertEquals(0, s.attachCount(), "a closed handle is still attached");
+    }
+}
