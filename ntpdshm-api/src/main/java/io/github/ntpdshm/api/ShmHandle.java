@@ -30,6 +30,8 @@ final class ShmHandle implements NtpdShm {
 
     private static final long MAX_UNSIGNED_INT = 0xFFFF_FFFFL;
     private static final int NANOS_PER_SECOND = 1_000_000_000;
+    /** Marks an update that keeps the handle's precision. */
+    private static final int KEEP_PRECISION = Integer.MIN_VALUE;
     /** {@code shm_segsz} in the LP64 Linux {@code struct shmid_ds} (x86_64, aarch64: after a 48-byte ipc_perm). */
     private static final int SHMID_DS_SEGSZ_LP64 = 48;
 
@@ -618,7 +620,7 @@ final class ShmHandle implements NtpdShm {
             cNanos = 0;
         }
         Instant now = Instant.now();
-        update(cSec, cNanos, now.getEpochSecond(), now.getNano(), leapUnlocked(), Integer.MIN_VALUE);
+        update(cSec, cNanos, now.getEpochSecond(), now.getNano(), KEEP_PRECISION);
     }
 
     @Override
@@ -638,7 +640,7 @@ final class ShmHandle implements NtpdShm {
             rSec++;
             rNanos = 0;
         }
-        update(cSec, cNanos, rSec, rNanos, leapUnlocked(), precision);
+        update(cSec, cNanos, rSec, rNanos, precision);
     }
 
     @Override
@@ -654,29 +656,23 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos) {
-        update(clockSec, clockNanos, receiveSec, receiveNanos, -1, Integer.MIN_VALUE);
-    }
-
-    private int leapUnlocked() {
-        return -1;  // marker: keep the handle's leap
+        update(clockSec, clockNanos, receiveSec, receiveNanos, KEEP_PRECISION);
     }
 
     /**
-     * Checks everything, then writes gpsd's sequence under the lock.
+     * Checks everything, then writes gpsd's sequence under the lock with the handle's leap.
      *
-     * @param newLeap      -1 to keep the handle's leap
-     * @param newPrecision {@code Integer.MIN_VALUE} to keep the handle's precision
+     * @param newPrecision the precision to keep from now on, or {@link #KEEP_PRECISION}
      */
-    private void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int newLeap,
-                        int newPrecision) {
+    private void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int newPrecision) {
         checkTime("clock", clockSec, clockNanos);
         checkTime("receive", receiveSec, receiveNanos);
         synchronized (lock) {
             checkWritable();
-            if (newPrecision != Integer.MIN_VALUE) {
+            if (newPrecision != KEEP_PRECISION) {
                 precision = newPrecision;
             }
-            publish(clockSec, clockNanos, receiveSec, receiveNanos, newLeap >= 0 ? newLeap : leap, precision);
+            publish(clockSec, clockNanos, receiveSec, receiveNanos, leap, precision);
         }
     }
 
