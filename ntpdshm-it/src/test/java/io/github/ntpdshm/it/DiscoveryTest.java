@@ -84,7 +84,7 @@ class DiscoveryTest {
         assumeTrue(Runtime.version().feature() >= 24, "--illegal-native-access exists from Java 24");
         Map<String, String> found = childJvm(System.getProperty("java.class.path"), "--illegal-native-access=deny");
         for (String name : new String[] {"panama", "jna", "jnr"}) {
-            assertTrue(found.get(name).contains("available=false")
+            assertTrue(found.get(name).contains("available=false") && found.get(name).contains("native access is denied")
                     && found.get(name).contains("--enable-native-access=ALL-UNNAMED"), name + ": " + found);
         }
         assertTrue(found.get("SELECTED").startsWith("FAILED") && found.get("SELECTED").contains("no usable"),
@@ -104,7 +104,7 @@ class DiscoveryTest {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(Arrays.asList(flags));
+        cmd.addAll(Arrays.asList(flags.length > 0 ? flags : new String[] {"--enable-native-access=ALL-UNNAMED"}));
         cmd.addAll(Arrays.asList("-cp", classPath, ListBackends.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

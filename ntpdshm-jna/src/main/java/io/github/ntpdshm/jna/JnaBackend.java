@@ -86,7 +86,7 @@ public final class JnaBackend implements ShmBackend {
         } catch (LinkageError | RuntimeException e) {
             return explain(e);
         } catch (ClassNotFoundException e) {
-            return "the ntpdshm-jna jar is incomplete [" + e + "]";
+            return "the ntpdshm-jna jar is incomplete [" + firstLine(e) + "]";
         }
     }
 
@@ -96,7 +96,7 @@ public final class JnaBackend implements ShmBackend {
             if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
                 return "native access is denied to JNA; run with --enable-native-access=ALL-UNNAMED (or name the"
                         + " module holding JNA), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's"
-                        + " manifest [" + t + "]";
+                        + " manifest [" + firstLine(t) + "]";
             }
         }
         Throwable root = e;
@@ -106,8 +106,15 @@ public final class JnaBackend implements ShmBackend {
         if (root instanceof UnsatisfiedLinkError) {
             return "JNA could not load its native library or libc's System V shared-memory calls (check that the"
                     + " jna jar matches this OS and CPU, and that jna.tmpdir/java.io.tmpdir is writable and not"
-                    + " mounted noexec) [" + root + "]";
+                    + " mounted noexec) [" + firstLine(root) + "]";
         }
-        return "JNA could not be initialised [" + root + "]";
+        return "JNA could not be initialised [" + firstLine(root) + "]";
+    }
+
+    /** Some libraries put a whole stack trace in a message; a reason is one line. */
+    private static String firstLine(Throwable t) {
+        String s = t.toString().trim();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).trim();
     }
 }

@@ -88,7 +88,7 @@ public final class JnrBackend implements ShmBackend {
         } catch (LinkageError | RuntimeException e) {
             return explain(e);
         } catch (ClassNotFoundException e) {
-            return "the ntpdshm-jnr jar is incomplete [" + e + "]";
+            return "the ntpdshm-jnr jar is incomplete [" + firstLine(e) + "]";
         }
     }
 
@@ -98,7 +98,7 @@ public final class JnrBackend implements ShmBackend {
             if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
                 return "native access is denied to jffi; run with --enable-native-access=ALL-UNNAMED (or name the"
                         + " module holding jffi), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's"
-                        + " manifest [" + t + "]";
+                        + " manifest [" + firstLine(t) + "]";
             }
         }
         Throwable root = e;
@@ -108,8 +108,15 @@ public final class JnrBackend implements ShmBackend {
         if (root instanceof UnsatisfiedLinkError) {
             return "jnr-ffi could not load jffi's native stub or libc's System V shared-memory calls (check that"
                     + " com.github.jnr:jffi:native is on the class path for this OS and CPU, and that java.io.tmpdir"
-                    + " is writable and not mounted noexec) [" + root + "]";
+                    + " is writable and not mounted noexec) [" + firstLine(root) + "]";
         }
-        return "jnr-ffi could not be initialised [" + root + "]";
+        return "jnr-ffi could not be initialised [" + firstLine(root) + "]";
+    }
+
+    /** Some libraries put a whole stack trace in a message; a reason is one line. */
+    private static String firstLine(Throwable t) {
+        String s = t.toString().trim();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).trim();
     }
 }
