@@ -61,7 +61,7 @@ class DiscoveryTest {
 
     @Test
     void withoutTheJnaJarJnaSaysSoAndTheOthersStillWork() throws Exception {
-        Map<String, String> found = childJvm(withoutJar("/net/java/dev/jna/"));
+        Map<String, String> found = childJvm(withoutJar(".*/net/java/dev/jna/.*"));
         assertTrue(found.get("jna").contains("available=false")
                 && found.get("jna").contains("JNA is not on the class path")
                 && found.get("jna").contains("net.java.dev.jna:jna"), found.toString());
@@ -71,12 +71,20 @@ class DiscoveryTest {
 
     @Test
     void withoutJnrFfiJnrSaysSoAndTheOthersStillWork() throws Exception {
-        Map<String, String> found = childJvm(withoutJar("/com/github/jnr/"));
+        Map<String, String> found = childJvm(withoutJar(".*/com/github/jnr/.*"));
         assertTrue(found.get("jnr").contains("available=false")
                 && found.get("jnr").contains("jnr-ffi is not on the class path")
                 && found.get("jnr").contains("com.github.jnr:jnr-ffi"), found.toString());
         assertTrue(found.get("jna").contains("available=true"), found.toString());
         assertEquals(Runtime.version().feature() >= 22 ? "panama" : "jna", found.get("SELECTED"));
+    }
+
+    @Test
+    void withoutJffisNativeJarJnrSaysWhichJarIsMissing() throws Exception {
+        Map<String, String> found = childJvm(withoutJar(".*/com/github/jnr/jffi/.*-native\\.jar"));
+        assertTrue(found.get("jnr").contains("available=false")
+                && found.get("jnr").contains("com.github.jnr:jffi:native"), found.toString());
+        assertTrue(found.get("jna").contains("available=true"), found.toString());
     }
 
     @Test
@@ -91,11 +99,12 @@ class DiscoveryTest {
                 found.toString());
     }
 
-    private static String withoutJar(String pathPart) {
+    /** This JVM's class path without the entries matching a regular expression. */
+    private static String withoutJar(String pathPattern) {
         String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.replace(File.separatorChar, '/').contains(pathPart))
+                .filter(e -> !e.replace(File.separatorChar, '/').matches(pathPattern))
                 .collect(Collectors.joining(File.pathSeparator));
-        assertFalse(cp.equals(System.getProperty("java.class.path")), "no jar matched " + pathPart);
+        assertFalse(cp.equals(System.getProperty("java.class.path")), "no jar matched " + pathPattern);
         return cp;
     }
 
