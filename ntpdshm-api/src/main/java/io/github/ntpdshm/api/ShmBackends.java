@@ -68,7 +68,9 @@ public final class ShmBackends {
 
         @Override
         public String toString() {
-            return name + " (priority " + priority + ")" + (isAvailable() ? "" : ": " + unavailabilityCause);
+            // a provider that could not even be loaded has no known priority
+            return name + (backend == null ? "" : " (priority " + priority + ")")
+                    + (isAvailable() ? "" : ": " + unavailabilityCause);
         }
     }
 
@@ -158,7 +160,8 @@ public final class ShmBackends {
         String text = String.valueOf(e.getMessage()) + " " + root;
         String name = "unknown";
         for (String n : new String[] {"panama", "jna", "jnr"}) {
-            if (text.contains(".ntpdshm." + n + ".")) {
+            // class names appear dotted in ServiceConfigurationError, slashed in UnsupportedClassVersionError
+            if (text.contains(".ntpdshm." + n + ".") || text.contains("/ntpdshm/" + n + "/")) {
                 name = n;
             }
         }

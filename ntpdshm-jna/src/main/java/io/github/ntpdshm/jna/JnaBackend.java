@@ -1,0 +1,120 @@
+package io.github.ntpdshm.jna;
+
+import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.ShmMemory;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * {@link ShmBackend} over JNA's direct mapping of libc's {@code shmget}, {@code shmat}, {@code shmdt} and
+ * {@code shmctl}, with {@code errno} from {@code LastErrorException}. The attached address is mapped once as a
+ * direct {@link ByteBuffer}, so field access costs no native call. Needs Java 11+ and
+ * {@code net.java.dev.jna:jna}; on Java 22+ run with {@code --enable-native-access=ALL-UNNAMED}.
+ */
+public final class JnaBackend implements ShmBackend {
+
+    // This class names no JNA type, so it loads (and reports why it cannot work) when JNA is missing:
+    // everything that touches JNA is in JnaLibC, initialised on first use.
+
+    /** Why this backend cannot work here, computed once on first ask. */
+    private static final class Availability {
+        static final String CAUSE = probe();
+
+        private Availability() {
+        }
+    }
+
+    /** Creates the backend; it does no native work until first used. */
+    public JnaBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "jna";
+    }
+
+    @Override
+    public int priority() {
+        return 20;
+    }
+
+    @Override
+    public Optional<String> unavailabilityCause() {
+        return Optional.ofNullable(Availability.CAUSE);
+    }
+
+    @Override
+    public int shmget(int key, long size, int shmflg) throws ErrnoException {
+        requireAvailable();
+        return JnaLibC.shmget(key, size, shmflg);
+    }
+
+    @Override
+    public ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
+        requireAvailable();
+        return JnaLibC.shmat(shmid, size, readOnly);
+    }
+
+    @Override
+    public int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
+        requireAvailable();
+        if (buf != null && !buf.isDirect()) {
+            throw new IllegalArgumentException("shmctl needs a direct buffer: the kernel writes into it");
+        }
+        return JnaLibC.shmctl(shmid, cmd, buf);
+    }
+
+    private static void requireAvailable() {
+        String cause = Availability.CAUSE;
+        if (cause != null) {
+            throw new IllegalStateException("the ntpdshm backend 'jna' cannot work here: " + cause);
+        }
+    }
+
+    private static String probe() {
+        try {
+            JnaLibC.link();
+            return null;
+        } catch (NoClassDefFoundError e) {
+            if (String.valueOf(e.getMessage()).contains("com/sun/jna")) {
+                return "JNA is not on the class path; add net.java.dev.jna:jna (5.x) next to ntpdshm-jna ["
+                        + e.getMessage() + "]";
+            }
+            return explain(e);
+        } catch (LinkageError | RuntimeException e) {
+            return explain(e);
+        } catch (ClassNotFoundException e) {
+            return "the ntpdshm-jna jar is incomplete [" + firstLine(e) + "]";
+        }
+    }
+
+    private static String explain(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // IllegalCallerException: JDK 22+ run with --illegal-native-access=deny (the default in a future JDK)
+            if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
+                return "native access is denied to JNA; run with --enable-native-access=ALL-UNNAMED (or name the"
+                        + " module holding JNA), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's"
+                        + " manifest [" + firstLine(t) + "]";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof UnsatisfiedLinkError) {
+            return "JNA could not load its native library or libc's System V shared-memory calls (check that the"
+                    + " jna jar matches this OS and CPU, and that jna.tmpdir/java.io.tmpdir is writable and not"
+                    + " mounted noexec) [" + firstLine(root) + "]";
+        }
+        return "JNA could not be initialised [" + firstLine(root) + "]";
+    }
+
+    /** Some libraries put a whole stack trace in a message; a reason is one line. */
+    private static String firstLine(Throwable t) {
+        String s = t.toString().trim();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).trim();
+    }
+}

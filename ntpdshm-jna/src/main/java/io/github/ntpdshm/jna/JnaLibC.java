@@ -1,0 +1,91 @@
+package io.github.ntpdshm.jna;
+
+import io.github.ntpdshm.spi.ByteBufferMemory;
+import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.ShmMemory;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** libc's System V shared-memory calls by JNA direct mapping, bound when this class is initialised. */
+final class JnaLibC {
+
+    /** The natives, named as in C; JNA binds them to libc. */
+    private static final class C {
+        static {
+            Native.register(C.class, Platform.C_LIBRARY_NAME);
+        }
+
+        private C() {
+        }
+
+        // size_t is unsigned long on every Linux ABI, which is what NativeLong maps.
+        static native int shmget(int key, NativeLong size, int shmflg) throws LastErrorException;
+
+        static native Pointer shmat(int shmid, Pointer shmaddr, int shmflg) throws LastErrorException;
+
+        static native int shmdt(Pointer shmaddr) throws LastErrorException;
+
+        static native int shmctl(int shmid, int cmd, ByteBuffer buf) throws LastErrorException;
+    }
+
+    /** {@code shmat}'s error return, {@code (void *) -1}. */
+    private static final long SHMAT_FAILED = -1L;
+
+    private JnaLibC() {
+    }
+
+    /** Loads JNA and binds the natives; throws what JNA threw. */
+    static void link() throws ClassNotFoundException {
+        Class.forName(C.class.getName(), true, JnaLibC.class.getClassLoader());
+    }
+
+    static int shmget(int key, long size, int shmflg) throws ErrnoException {
+        try {
+            return C.shmget(key, new NativeLong(size), shmflg);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
+        Pointer address;
+        try {
+            address = C.shmat(shmid, null, readOnly ? ShmBackend.SHM_RDONLY : 0);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+        if (address == null || Pointer.nativeValue(address) == SHMAT_FAILED) {
+            throw new ErrnoException(Native.getLastError());
+        }
+        // Mapped once: field access through the buffer costs no JNI call. The buffer stays inside the
+        // ByteBufferMemory, which the API touches only under its lock and before detach.
+        ByteBuffer view = address.getByteBuffer(0, size);
+        // Read-only attachments get a read-only view, so a stray store fails in Java instead of faulting.
+        ByteBuffer exposed = (readOnly ? view.asReadOnlyBuffer() : view).order(ByteOrder.nativeOrder());
+        return new ByteBufferMemory(exposed, () -> shmdt(address));
+    }
+
+    private static void shmdt(Pointer address) throws ErrnoException {
+        try {
+            C.shmdt(address);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
+        try {
+            return C.shmctl(shmid, cmd, buf);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+}

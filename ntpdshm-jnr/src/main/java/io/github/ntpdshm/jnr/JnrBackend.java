@@ -1,0 +1,122 @@
+package io.github.ntpdshm.jnr;
+
+import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.ShmMemory;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * {@link ShmBackend} over jnr-ffi's binding of libc's {@code shmget}, {@code shmat}, {@code shmdt} and
+ * {@code shmctl}, with {@code errno} saved by {@code @SaveError}. The attached address is mapped once as a direct
+ * {@link ByteBuffer} (through jffi's {@code MemoryIO}), so field access costs no native call. Needs Java 11+,
+ * {@code com.github.jnr:jnr-ffi} and jffi with its native jar; on Java 22+ run with
+ * {@code --enable-native-access=ALL-UNNAMED}.
+ */
+public final class JnrBackend implements ShmBackend {
+
+    // This class names no jnr-ffi or jffi type, so it loads (and reports why it cannot work) when they are
+    // missing: everything that touches them is in JnrLibC, initialised on first use.
+
+    /** Why this backend cannot work here, computed once on first ask. */
+    private static final class Availability {
+        static final String CAUSE = probe();
+
+        private Availability() {
+        }
+    }
+
+    /** Creates the backend; it does no native work until first used. */
+    public JnrBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "jnr";
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Optional<String> unavailabilityCause() {
+        return Optional.ofNullable(Availability.CAUSE);
+    }
+
+    @Override
+    public int shmget(int key, long size, int shmflg) throws ErrnoException {
+        requireAvailable();
+        return JnrLibC.shmget(key, size, shmflg);
+    }
+
+    @Override
+    public ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
+        requireAvailable();
+        return JnrLibC.shmat(shmid, size, readOnly);
+    }
+
+    @Override
+    public int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
+        requireAvailable();
+        if (buf != null && !buf.isDirect()) {
+            throw new IllegalArgumentException("shmctl needs a direct buffer: the kernel writes into it");
+        }
+        return JnrLibC.shmctl(shmid, cmd, buf);
+    }
+
+    private static void requireAvailable() {
+        String cause = Availability.CAUSE;
+        if (cause != null) {
+            throw new IllegalStateException("the ntpdshm backend 'jnr' cannot work here: " + cause);
+        }
+    }
+
+    private static String probe() {
+        try {
+            JnrLibC.link();
+            return null;
+        } catch (NoClassDefFoundError e) {
+            String missing = String.valueOf(e.getMessage());
+            if (missing.startsWith("jnr/") || missing.contains("com/kenai/jffi")) {
+                return "jnr-ffi is not on the class path; add com.github.jnr:jnr-ffi with com.github.jnr:jffi and"
+                        + " its 'native' classifier jar next to ntpdshm-jnr [" + missing + "]";
+            }
+            return explain(e);
+        } catch (LinkageError | RuntimeException e) {
+            return explain(e);
+        } catch (ClassNotFoundException e) {
+            return "the ntpdshm-jnr jar is incomplete [" + firstLine(e) + "]";
+        }
+    }
+
+    private static String explain(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // IllegalCallerException: JDK 22+ run with --illegal-native-access=deny (the default in a future JDK)
+            if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
+                return "native access is denied to jffi; run with --enable-native-access=ALL-UNNAMED (or name the"
+                        + " module holding jffi), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's"
+                        + " manifest [" + firstLine(t) + "]";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof UnsatisfiedLinkError) {
+            return "jnr-ffi could not load jffi's native stub or libc's System V shared-memory calls (check that"
+                    + " com.github.jnr:jffi:native is on the class path for this OS and CPU, and that java.io.tmpdir"
+                    + " is writable and not mounted noexec) [" + firstLine(root) + "]";
+        }
+        return "jnr-ffi could not be initialised [" + firstLine(root) + "]";
+    }
+
+    /** Some libraries put a whole stack trace in a message; a reason is one line. */
+    private static String firstLine(Throwable t) {
+        String s = t.toString().trim();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).trim();
+    }
+}

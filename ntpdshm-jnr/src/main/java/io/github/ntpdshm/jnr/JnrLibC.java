@@ -1,0 +1,86 @@
+package io.github.ntpdshm.jnr;
+
+import io.github.ntpdshm.spi.ByteBufferMemory;
+import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.ShmMemory;
+
+import com.kenai.jffi.MemoryIO;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+
+/** libc's System V shared-memory calls through jnr-ffi, loaded when this class is initialised. */
+final class JnrLibC {
+
+    /** The calls, named as in C; jnr-ffi generates the binding. Public because the generated class implements it. */
+    public interface C {
+        @SaveError
+        int shmget(int key, @size_t long size, int shmflg);
+
+        @SaveError
+        Pointer shmat(int shmid, Pointer shmaddr, int shmflg);
+
+        @SaveError
+        int shmdt(Pointer shmaddr);
+
+        @SaveError
+        int shmctl(int shmid, int cmd, ByteBuffer buf);
+    }
+
+    private static final C LIBC = LibraryLoader.create(C.class).failImmediately().load("c");
+    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    private static final MemoryIO IO = MemoryIO.getInstance();
+
+    /** {@code shmat}'s error return, {@code (void *) -1}. */
+    private static final long SHMAT_FAILED = -1L;
+
+    private JnrLibC() {
+    }
+
+    /** Loads jnr-ffi, jffi's native stub and libc; throws what they threw. */
+    static void link() throws ClassNotFoundException {
+        Class.forName(JnrLibC.class.getName(), true, JnrLibC.class.getClassLoader());
+    }
+
+    static int shmget(int key, long size, int shmflg) throws ErrnoException {
+        int id = LIBC.shmget(key, size, shmflg);
+        if (id == -1) {
+            throw new ErrnoException(RUNTIME.getLastError());
+        }
+        return id;
+    }
+
+    static ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
+        Pointer address = LIBC.shmat(shmid, null, readOnly ? ShmBackend.SHM_RDONLY : 0);
+        if (address == null || address.address() == SHMAT_FAILED) {
+            throw new ErrnoException(RUNTIME.getLastError());
+        }
+        // Mapped once: field access through the buffer is a plain load or store, not a call into jffi. The
+        // buffer stays inside the ByteBufferMemory, which the API touches only under its lock and before detach.
+        ByteBuffer view = IO.newDirectByteBuffer(address.address(), size);
+        // Read-only attachments get a read-only view, so a stray store fails in Java instead of faulting.
+        ByteBuffer exposed = (readOnly ? view.asReadOnlyBuffer() : view).order(ByteOrder.nativeOrder());
+        return new ByteBufferMemory(exposed, () -> shmdt(address));
+    }
+
+    private static void shmdt(Pointer address) throws ErrnoException {
+        if (LIBC.shmdt(address) == -1) {
+            throw new ErrnoException(RUNTIME.getLastError());
+        }
+    }
+
+    static int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
+        int r = LIBC.shmctl(shmid, cmd, buf);
+        if (r == -1) {
+            throw new ErrnoException(RUNTIME.getLastError());
+        }
+        return r;
+    }
+}
