@@ -32,13 +32,13 @@ public final class ShmBackends {
         private final String name;
         private final int priority;
         private final ShmBackend backend;
-        private final String unavailabilityCause;
+        private volatile Optional<String> unavailabilityCause;
 
         Candidate(String name, int priority, ShmBackend backend, String unavailabilityCause) {
             this.name = name;
             this.priority = priority;
             this.backend = backend;
-            this.unavailabilityCause = unavailabilityCause;
+            this.unavailabilityCause = backend == null ? Optional.of(unavailabilityCause) : null;
         }
 
         /** The backend's name. */
@@ -53,12 +53,24 @@ public final class ShmBackends {
 
         /** Whether it can work in this JVM. */
         public boolean isAvailable() {
-            return unavailabilityCause == null;
+            return !unavailabilityCause().isPresent();
         }
 
-        /** Why it cannot work here, or empty. */
+        /**
+         * Why it cannot work here, or empty. Asked of the backend on first call only, so that a backend nobody
+         * chose never links native code (and never makes the JDK warn about it).
+         */
         public Optional<String> unavailabilityCause() {
-            return Optional.ofNullable(unavailabilityCause);
+            Optional<String> cause = unavailabilityCause;
+            if (cause == null) {
+                try {
+                    cause = backend.unavailabilityCause();
+                } catch (RuntimeException | LinkageError e) {
+                    cause = Optional.of("cannot initialise: " + e);
+                }
+                unavailabilityCause = cause;
+            }
+            return cause;
         }
 
         /** The backend, if it could be loaded at all. */
@@ -68,9 +80,10 @@ public final class ShmBackends {
 
         @Override
         public String toString() {
-            // a provider that could not even be loaded has no known priority
-            return name + (backend == null ? "" : " (priority " + priority + ")")
-                    + (isAvailable() ? "" : ": " + unavailabilityCause);
+            if (backend == null) {
+                return name + ": " + unavailabilityCause().get();
+            }
+            return name + " (priority " + priority + ")" + unavailabilityCause().map(c -> ": " + c).orElse("");
         }
     }
 
@@ -108,7 +121,7 @@ public final class ShmBackends {
                         return c.backend;
                     }
                     throw new NtpdShmException("backend", -1, 0, 0, "the ntpdshm backend '" + wanted + "' " + source
-                            + " cannot work here: " + c.unavailabilityCause + ". " + advice(all));
+                            + " cannot work here: " + c.unavailabilityCause().get() + ". " + advice(all));
                 }
             }
             throw new NtpdShmException("backend", -1, 0, 0, "the ntpdshm backend '" + wanted + "' " + source
@@ -143,7 +156,7 @@ public final class ShmBackends {
                 if (found.stream().anyMatch(c -> c.name.equals(name))) {
                     continue;
                 }
-                found.add(new Candidate(name, b.priority(), b, b.unavailabilityCause().orElse(null)));
+                found.add(new Candidate(name, b.priority(), b, null));
             } catch (ServiceConfigurationError | LinkageError e) {
                 found.add(unloadable(e));
             }

@@ -16,9 +16,26 @@ public final class TestSegments {
 
     private final int keyBase;
 
-    /** A fresh random key base in {@code 0x6E700000..0x6E7FFF00}. */
+    /**
+     * A fresh random key base in {@code 0x6E700000..0x6E7FFF00} under which no segment exists yet, so that
+     * another test JVM or tool running at the same time never shares it.
+     */
     public TestSegments() {
-        this.keyBase = 0x6E700000 | (new SecureRandom().nextInt(0x1000) << 8);
+        SecureRandom random = new SecureRandom();
+        int base;
+        do {
+            base = 0x6E700000 | (random.nextInt(0x1000) << 8);
+        } while (inUse(base));
+        this.keyBase = base;
+    }
+
+    private static boolean inUse(int base) {
+        for (ShmSegment s : ShmSegment.list()) {
+            if (s.key() >= base && s.key() <= base + ShmOptions.MAX_UNIT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The key base. */
