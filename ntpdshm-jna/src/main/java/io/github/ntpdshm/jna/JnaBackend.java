@@ -3,6 +3,7 @@ package io.github.ntpdshm.jna;
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
+import io.github.ntpdshm.spi.Unavailability;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -86,35 +87,14 @@ public final class JnaBackend implements ShmBackend {
         } catch (LinkageError | RuntimeException e) {
             return explain(e);
         } catch (ClassNotFoundException e) {
-            return "the ntpdshm-jna jar is incomplete [" + firstLine(e) + "]";
+            return "the ntpdshm-jna jar is incomplete [" + Unavailability.firstLine(e) + "]";
         }
     }
 
     private static String explain(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            // IllegalCallerException: JDK 22+ run with --illegal-native-access=deny (the default in a future JDK)
-            if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
-                return "native access is denied to JNA; run with --enable-native-access=ALL-UNNAMED (or name the"
-                        + " module holding JNA), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's"
-                        + " manifest [" + firstLine(t) + "]";
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root instanceof UnsatisfiedLinkError) {
-            return "JNA could not load its native library or libc's System V shared-memory calls (check that the"
-                    + " jna jar matches this OS and CPU, and that jna.tmpdir/java.io.tmpdir is writable and not"
-                    + " mounted noexec) [" + firstLine(root) + "]";
-        }
-        return "JNA could not be initialised [" + firstLine(root) + "]";
-    }
-
-    /** Some libraries put a whole stack trace in a message; a reason is one line. */
-    private static String firstLine(Throwable t) {
-        String s = t.toString().trim();
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl).trim();
+        return Unavailability.explain(e, "JNA", "JNA",
+                "its native library or libc's System V shared-memory calls (check that the"
+                + " jna jar matches this OS and CPU, and that jna.tmpdir/java.io.tmpdir is writable and not"
+                + " mounted noexec)");
     }
 }

@@ -3,6 +3,7 @@ package io.github.ntpdshm.jnr;
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
+import io.github.ntpdshm.spi.Unavailability;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -88,35 +89,14 @@ public final class JnrBackend implements ShmBackend {
         } catch (LinkageError | RuntimeException e) {
             return explain(e);
         } catch (ClassNotFoundException e) {
-            return "the ntpdshm-jnr jar is incomplete [" + firstLine(e) + "]";
+            return "the ntpdshm-jnr jar is incomplete [" + Unavailability.firstLine(e) + "]";
         }
     }
 
     private static String explain(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            // IllegalCallerException: JDK 22+ run with --illegal-native-access=deny (the default in a future JDK)
-            if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
-                return "native access is denied to jffi; run with --enable-native-access=ALL-UNNAMED (or name the"
-                        + " module holding jffi), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's"
-                        + " manifest [" + firstLine(t) + "]";
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root instanceof UnsatisfiedLinkError) {
-            return "jnr-ffi could not load jffi's native stub or libc's System V shared-memory calls (check that"
-                    + " com.github.jnr:jffi:native is on the class path for this OS and CPU, and that java.io.tmpdir"
-                    + " is writable and not mounted noexec) [" + firstLine(root) + "]";
-        }
-        return "jnr-ffi could not be initialised [" + firstLine(root) + "]";
-    }
-
-    /** Some libraries put a whole stack trace in a message; a reason is one line. */
-    private static String firstLine(Throwable t) {
-        String s = t.toString().trim();
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl).trim();
+        return Unavailability.explain(e, "jnr-ffi", "jffi",
+                "jffi's native stub or libc's System V shared-memory calls (check that"
+                + " com.github.jnr:jffi:native is on the class path for this OS and CPU, and that java.io.tmpdir"
+                + " is writable and not mounted noexec)");
     }
 }

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
+import io.github.ntpdshm.spi.Unavailability;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -48,9 +49,7 @@ public final class PanamaBackend implements ShmBackend {
                 dt = downcall(linker, "shmdt", FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
                 ctl = downcall(linker, "shmctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
             } catch (IllegalCallerException e) {
-                cause = "native access is denied to this module; run with --enable-native-access=ALL-UNNAMED"
-                        + " (or the module's name), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable"
-                        + " jar's manifest [" + e.getMessage() + "]";
+                cause = Unavailability.nativeAccessDenied("ntpdshm-panama", e);
             } catch (RuntimeException | LinkageError e) {
                 cause = "cannot link the System V shared-memory calls: " + e;
             }
