@@ -2,6 +2,7 @@ package io.github.ntpdshm.cli;
 
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmLayout;
+import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ final class Demo extends ShmCommand {
         int written = 0;
         int readBack = 0;
         try {
-            io.github.ntpdshm.api.ShmOptions.Builder b = options(unit);
+            ShmOptions.Builder b = options(unit);
             if (layout != null) {
                 b.layout(layout);
             }

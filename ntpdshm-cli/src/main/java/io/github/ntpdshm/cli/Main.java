@@ -88,6 +88,11 @@ public final class Main implements Callable<Integer> {
             int code = FAILURE;
             if (ex instanceof NtpdShmException || ex instanceof CliException) {
                 err.println(name + ": " + ex.getMessage());
+                if (ex instanceof NtpdShmException && ((NtpdShmException) ex).operation().equals("backend")) {
+                    err.println(name + ": this is Java " + Runtime.version().feature() + "; the Panama backend needs"
+                            + " Java 22 or newer: run the jar with one, or use the ntpdshm script, which picks one from"
+                            + " JAVA_HOME or /usr/lib/jvm.");
+                }
             } else if (ex instanceof IllegalArgumentException) {
                 err.println(name + ": " + ex.getMessage());
                 err.println("Try '" + name + " --help' for more information.");

@@ -117,13 +117,11 @@ final class Monitor extends ShmCommand {
                     tick = System.nanoTime();  // suspended or overloaded: do not try to catch up
                 }
             }
-            for (Watched w : watched.values()) {
-                w.handle.close();
-            }
             summary(System.nanoTime() - start);
             code = 0;
             return 0;
         } finally {
+            // detach before the JVM may end (stop.finish lets a pending SIGTERM halt it)
             for (Watched w : watched.values()) {
                 w.handle.close();
             }

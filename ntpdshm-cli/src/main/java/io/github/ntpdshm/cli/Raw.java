@@ -3,6 +3,8 @@ package io.github.ntpdshm.cli;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmSample;
 
+import java.time.Instant;
+
 /** Every field of a unit through the raw getters, retried while a writer is mid-sample. Never writes. */
 final class Raw {
     final ShmSample sample;
@@ -46,7 +48,7 @@ final class Raw {
 
     /** now - receive time in nanoseconds. */
     long ageNanos() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         long recv = receiveEpochNanos();
         if (recv == Long.MIN_VALUE || recv == Long.MAX_VALUE) {

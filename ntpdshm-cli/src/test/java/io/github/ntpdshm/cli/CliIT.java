@@ -521,6 +521,39 @@ class CliIT {
                 + "): ENOENT (No such file or directory); nothing to remove."), again.toString());
     }
 
+    @Test
+    void onAnOlderJavaWithoutItsBackendItSaysWhatToDo() throws Exception {
+        Path old = null;
+        try (java.util.stream.Stream<Path> homes = Files.list(Paths.get("/usr/lib/jvm"))) {
+            for (Path h : (Iterable<Path>) homes::iterator) {
+                Path release = h.resolve("release");
+                if (Files.isExecutable(h.resolve("bin/java")) && Files.isReadable(release)
+                        && new String(Files.readAllBytes(release), java.nio.charset.StandardCharsets.UTF_8)
+                        .matches("(?s).*JAVA_VERSION=\"(1[1-9]|2[01])[.\"].*")) {
+                    old = h.resolve("bin/java");
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no /usr/lib/jvm
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(old != null, "no Java 11..21 under /usr/lib/jvm");
+        Jar.Result r = Jar.start(Arrays.asList(old.toString(), "-jar", Jar.JAR.toString(), "dump", "--unit", "1",
+                "--key-base", kb), null).await(60);
+        assertEquals(1, r.exit, r.toString());
+        if (r.stderr().contains("no usable ntpdshm backend")) {
+            // the jar holds only the Panama backend: the user is told to use a newer Java
+            assertEquals(2, r.err.size(), r.toString());
+            assertTrue(r.err.get(0).startsWith("ntpdshm dump: no usable ntpdshm backend."), r.toString());
+            matches(Pattern.compile("ntpdshm dump: this is Java \\d+; the Panama backend needs Java 22 or newer: .*"),
+                    r.err.get(1));
+        } else {
+            // with the JNA/JNR backends inside, it works on the older Java too
+            assertTrue(r.err.get(0).startsWith("ntpdshm dump: shmget failed for unit 1 (key " + segs.hexKey(1)
+                    + ", backend jn"), r.toString());
+            assertTrue(r.err.get(0).contains("ENOENT"), r.toString());
+        }
+    }
+
     // ---- the launcher script ------------------------------------------------------------------------------
 
     @Test
