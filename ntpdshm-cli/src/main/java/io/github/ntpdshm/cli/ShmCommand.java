@@ -9,22 +9,22 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
-/** What every subcommand that touches segments shares: backend, key base, --debug. */
+/** What every subcommand that touches segments shares: backend, key base, --debug (listed last in --help). */
 abstract class ShmCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME",
+    @Option(names = "--backend", paramLabel = "NAME", order = 90,
             description = "panama, jna or jnr (default: the best that works in this Java; also -Dntpdshm.backend=NAME)")
     String backend;
 
-    @Option(names = "--key-base", paramLabel = "HEX", converter = Converters.KeyBase.class, defaultValue = "0x4e545030",
+    @Option(names = "--key-base", paramLabel = "HEX", order = 91, converter = Converters.KeyBase.class, defaultValue = "0x4e545030",
             description = "key of unit 0, 0x... or decimal (default: ${DEFAULT-VALUE}, ntpd's \"NTP0\"; unit N is key base + N)."
                     + " Use another one to stay clear of a running ntpd.")
     int keyBase;
 
-    @Option(names = "--debug", description = "on errors, print the stack trace too")
+    @Option(names = "--debug", order = 92, description = "on errors, print the stack trace too")
     boolean debug;
 
     final PrintStream out = System.out;
