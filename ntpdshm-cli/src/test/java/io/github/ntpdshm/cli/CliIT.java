@@ -314,6 +314,26 @@ class CliIT {
     }
 
     @Test
+    void monitorStopsOnSigtermWithASummaryAndDetaches() throws Exception {
+        try (NtpdShm w = create(2, ShmLayout.LP64, 0666)) {
+            w.update(Instant.now().minusSeconds(1), Instant.now());
+        }
+        Jar.Running mon = Jar.start(args("monitor", "--units", "2"));
+        try {
+            mon.awaitLines(Pattern.compile("sample\\s+2 .*"), 1, 30_000);
+            assertEquals(1, ShmSegment.ofKey(segs.key(2)).get().attachCount());
+            mon.process.destroy();
+            Jar.Result r = mon.await(30);
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.stderr());
+            matches(Pattern.compile("# 1 sample from unit 2 in \\d+\\.\\d{3} s, 0 clashes .*"), r.out.get(r.out.size() - 1));
+            assertEquals(0, ShmSegment.ofKey(segs.key(2)).get().attachCount(), "the monitor detached");
+        } finally {
+            mon.kill();
+        }
+    }
+
+    @Test
     void monitorJsonLinesParse() throws Exception {
         Jar.Result feed = Jar.run(args("feed", "--unit", "3", "--offset", "-0.000123456", "--count", "1", "--quiet"));
         assertEquals(0, feed.exit, feed.toString());
