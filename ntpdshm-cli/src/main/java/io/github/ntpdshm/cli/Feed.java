@@ -100,6 +100,9 @@ final class Feed extends ShmCommand {
                         out.println("unit " + unit + "  receive " + Fmt.iso(receive) + "  clock " + Fmt.iso(clock)
                                 + "  offset " + Fmt.offset(offsetNanos) + "  leap " + leap + "  precision " + precision
                                 + "  count " + shm.getCount());
+                        if (out.checkError()) {
+                            break;  // stdout is gone (e.g. `| head`): the JVM ignores SIGPIPE, so stop here
+                        }
                     }
                     if (count != null && fed >= count) {
                         break;

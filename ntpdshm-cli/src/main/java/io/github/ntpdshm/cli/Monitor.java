@@ -68,6 +68,7 @@ final class Monitor extends ShmCommand {
     private final Set<Integer> seenUnits = new TreeSet<>();
     private long samples;
     private long clashes;
+    private boolean stdoutGone;
 
     private int[] units;
 
@@ -97,7 +98,7 @@ final class Monitor extends ShmCommand {
                     nextCheck = now + SECOND;
                 }
                 for (Map.Entry<Integer, Watched> e : watched.entrySet()) {
-                    if (poll(e.getKey(), e.getValue()) && count != null && samples >= count) {
+                    if (poll(e.getKey(), e.getValue()) && (stdoutGone || count != null && samples >= count)) {
                         done = true;
                         break;
                     }
@@ -181,6 +182,9 @@ final class Monitor extends ShmCommand {
         samples++;
         seenUnits.add(unit);
         print(unit, s, Instant.now());
+        if (out.checkError()) {
+            stdoutGone = true;  // e.g. `| head`: the JVM ignores SIGPIPE, so stop here
+        }
         return true;
     }
 

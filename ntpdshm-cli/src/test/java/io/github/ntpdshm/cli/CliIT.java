@@ -203,6 +203,8 @@ class CliIT {
 
     @Test
     void feedStopsCleanlyOnSigint() throws Exception {
+        // a JVM started with SIGINT ignored (a background job of a non-interactive shell) keeps it ignored
+        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(), "SIGINT is ignored in this process tree");
         stopFeed(4, p -> {
             try {
                 new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
@@ -210,6 +212,15 @@ class CliIT {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static boolean sigintIgnored() throws java.io.IOException {
+        for (String l : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (l.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(l.substring(7).trim(), 16) & (1L << 1)) != 0;  // bit 1 = signal 2
+            }
+        }
+        return false;
     }
 
     private void stopFeed(int unit, java.util.function.Consumer<Process> signal) throws Exception {
@@ -235,6 +246,24 @@ class CliIT {
         } finally {
             feed.kill();
         }
+    }
+
+    @Test
+    void feedStopsWhenStdoutCloses() throws Exception {
+        // `ntpdshm feed ... | head -2`: must end on its own, detached
+        Path script = Files.createTempFile("feed-head", ".sh");
+        Files.write(script, ("'" + Jar.JAVA + "' -jar '" + Jar.JAR + "' feed --unit 13 --interval 10ms --key-base " + kb
+                + " | head -2\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Process p = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "feed kept running after head ended");
+        assertEquals(2, out.split("\n").length, out);
+        Files.delete(script);
+        long end = System.currentTimeMillis() + 10_000;
+        while (ShmSegment.ofKey(segs.key(13)).get().attachCount() != 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, ShmSegment.ofKey(segs.key(13)).get().attachCount(), "the feed detached");
     }
 
     @Test
