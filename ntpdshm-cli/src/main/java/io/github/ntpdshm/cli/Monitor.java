@@ -2,6 +2,7 @@ package io.github.ntpdshm.cli;
 
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.NtpdShmException;
+import io.github.ntpdshm.api.ShmBackends;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmRead;
@@ -78,6 +79,8 @@ final class Monitor extends ShmCommand {
         if (count != null && count < 1) {
             throw usage("--count " + count + " must be 1 or more");
         }
+        // fail at once when no backend works here, not only once a unit appears
+        ShmBackends.select(backend);
         StopSignal stop = new StopSignal();
         int code = Main.FAILURE;
         long start = System.nanoTime();
