@@ -1,0 +1,129 @@
+package io.github.ntpdshm.cli;
+
+import io.github.ntpdshm.api.NtpdShm;
+import io.github.ntpdshm.api.ShmLayout;
+import io.github.ntpdshm.api.ShmOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+
+/** A reference clock OFFSET seconds off the system clock: the "off by one second" clock, generalised. */
+@Command(name = "feed", mixinStandardHelpOptions = true,
+        header = "Write a reference clock OFFSET seconds off this machine's clock, every INTERVAL.", sortOptions = false,
+        description = {"Writes a reference clock that is OFFSET seconds off this machine's clock into a unit:"
+                + " every INTERVAL one sample with receive = now and clock = now + OFFSET, the way gpsd writes"
+                + " (mode 1, count, valid, micro- and nanoseconds).",
+                "Creates the segment if it is missing (ntpd's permissions: 0600 for units 0 and 1, 0666 from 2 on)."
+                        + " Ctrl-C or SIGTERM stops after the current sample; the segment stays, as with ntpd.", "",
+                "Example, a clock 1 s behind on unit 2 (ntpd: server 127.127.28.2; chrony: refclock SHM 2):",
+                "  ntpdshm feed --unit 2 --offset -1.0", ""})
+final class Feed extends ShmCommand {
+
+    @Option(names = {"-u", "--unit"}, required = true, paramLabel = "N", converter = Converters.Unit.class,
+            description = "unit 0..255 (key = key base + N)")
+    int unit;
+
+    @Option(names = {"-o", "--offset"}, paramLabel = "SECONDS", defaultValue = "0",
+            converter = Converters.SignedDuration.class,
+            description = "how far the reference clock is ahead of this machine's clock: -1.0 is 1 s behind;"
+                    + " also 250ms, -10us (default: ${DEFAULT-VALUE})")
+    long offsetNanos;
+
+    @Option(names = {"-p", "--precision"}, paramLabel = "LOG2", defaultValue = "-20",
+            description = "precision in log2 seconds, -32..0 (default: ${DEFAULT-VALUE}, about 1 us)")
+    int precision;
+
+    @Option(names = {"-l", "--leap"}, paramLabel = "0-3", defaultValue = "0",
+            description = "leap indicator: 0 none, 1 insert a second, 2 delete one, 3 not in sync (default: ${DEFAULT-VALUE})")
+    int leap;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "1s",
+            converter = Converters.Duration.class,
+            description = "time between samples: 1s, 500ms, 10ms, 0.5 (seconds) (default: ${DEFAULT-VALUE})")
+    long intervalNanos;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "stop after N samples (default: until stopped)")
+    Long count;
+
+    @Option(names = {"-q", "--quiet"}, description = "print no line per sample, only the summary at the end")
+    boolean quiet;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT",
+            description = "LP64 (96 bytes), ILP32 (80) or ILP32_TIME64 (88); default: the existing segment's, else this"
+                    + " platform's. A segment of another size is refused.")
+    ShmLayout layout;
+
+    @Option(names = "--permissions", paramLabel = "OCTAL", converter = Converters.Octal.class,
+            description = "permissions of a segment this creates (default: 0600 for units 0 and 1, 0666 from 2 on)")
+    Integer permissions;
+
+    @Override
+    public Integer call() {
+        if (precision < NtpdShm.MIN_PRECISION || precision > NtpdShm.MAX_PRECISION) {
+            throw usage("--precision " + precision + " is out of range " + NtpdShm.MIN_PRECISION + ".."
+                    + NtpdShm.MAX_PRECISION + " (log2 seconds: -20 is about 1 us, -10 about 1 ms)");
+        }
+        if (leap < 0 || leap > 3) {
+            throw usage("--leap " + leap + " is out of range 0..3 (0 none, 1 insert, 2 delete, 3 not in sync)");
+        }
+        if (count != null && count < 1) {
+            throw usage("--count " + count + " must be 1 or more");
+        }
+        ShmOptions.Builder b = options(unit);
+        if (layout != null) {
+            b.layout(layout);
+        }
+        if (permissions != null) {
+            b.permissions(permissions);
+        }
+        ShmOptions options = b.build();
+        StopSignal stop = new StopSignal();
+        int code = Main.FAILURE;
+        long fed = 0;
+        try {
+            try (NtpdShm shm = NtpdShm.open(options)) {
+                shm.setPrecision(precision);
+                shm.setLeap(leap);
+                if (!quiet) {
+                    out.println("# feeding unit " + unit + " (key " + Fmt.hex(shm.key()) + ", " + shm.layout().label()
+                            + ", backend " + shm.backendName() + "): clock = receive " + sign(offsetNanos)
+                            + " every " + Converters.plainSeconds(intervalNanos) + " s; Ctrl-C stops");
+                }
+                long start = System.nanoTime();
+                while (!stop.stopped()) {
+                    Instant receive = Instant.now();
+                    Instant clock = receive.plusNanos(offsetNanos);
+                    shm.update(clock, receive);
+                    fed++;
+                    if (!quiet) {
+                        out.println("unit " + unit + "  receive " + Fmt.iso(receive) + "  clock " + Fmt.iso(clock)
+                                + "  offset " + Fmt.offset(offsetNanos) + "  leap " + leap + "  precision " + precision
+                                + "  count " + shm.getCount());
+                        if (out.checkError()) {
+                            break;  // stdout is gone (e.g. `| head`): the JVM ignores SIGPIPE, so stop here
+                        }
+                    }
+                    if (count != null && fed >= count) {
+                        break;
+                    }
+                    if (!stop.sleepUntil(start + fed * intervalNanos)) {
+                        break;
+                    }
+                }
+            }
+            out.println("fed " + fed + " samples to unit " + unit + " (key " + Fmt.hex(options.key())
+                    + "); detached, the segment stays");
+            out.flush();
+            code = 0;
+            return 0;
+        } finally {
+            stop.finish(code);
+        }
+    }
+
+    /** {@code - 1.000000000 s} / {@code + 0.5 s} for the header. */
+    static String sign(long nanos) {
+        return (nanos < 0 ? "- " : "+ ") + Fmt.seconds(Math.abs(nanos)) + " s";
+    }
+}

@@ -1,0 +1,147 @@
+package io.github.ntpdshm.cli;
+
+import io.github.ntpdshm.api.NtpdShmException;
+import io.github.ntpdshm.api.ShmBackends;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/** {@code ntpdshm}: the NTP shared-memory reference clock from the shell. Exit codes: 0 ok, 1 failure, 2 usage. */
+@Command(name = "ntpdshm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Write, watch and inspect NTP shared-memory reference clock segments (ntpd driver 28, \"SHM\"),"
+                + " as read by ntpd, NTPsec, chrony and gpsd's ntpshmmon.", ""},
+        subcommands = {Demo.class, Feed.class, Monitor.class, Dump.class, ListCommand.class, Remove.class,
+                Completion.class, HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
+                "Try: ntpdshm demo   (a clock 1 s behind on unit 2, read back; see `ntpdshm demo --help`)"})
+public final class Main implements Callable<Integer> {
+
+    /** Exit code of a runtime failure. */
+    static final int FAILURE = 1;
+    /** Exit code of a usage error. */
+    static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, dump, list,"
+                + " remove or completion");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the tool and returns its exit code. */
+    static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(new UsageErrors());
+        cl.setExecutionExceptionHandler(new Failures());
+        return cl;
+    }
+
+    /** Usage errors: the message and a pointer to --help, not the whole help (exit 2). */
+    static final class UsageErrors implements IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException ex, String[] args) {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return USAGE;
+        }
+    }
+
+    /** Runtime failures: the message (written to say what to do), a stack trace only with --debug. */
+    static final class Failures implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+            Object command = cmd.getCommand();
+            boolean debug = command instanceof ShmCommand && ((ShmCommand) command).debug;
+            String name = cmd.getCommandSpec().qualifiedName();
+            PrintWriter err = cmd.getErr();
+            int code = FAILURE;
+            if (ex instanceof NtpdShmException || ex instanceof CliException) {
+                err.println(name + ": " + ex.getMessage());
+                if (ex instanceof NtpdShmException && ((NtpdShmException) ex).operation().equals("backend")) {
+                    err.println(name + ": this is Java " + Runtime.version().feature() + "; the Panama backend needs"
+                            + " Java 22 or newer: run the jar with one, or use the ntpdshm script, which picks one from"
+                            + " JAVA_HOME or /usr/lib/jvm.");
+                }
+            } else if (ex instanceof IllegalArgumentException) {
+                err.println(name + ": " + ex.getMessage());
+                err.println("Try '" + name + " --help' for more information.");
+                code = USAGE;
+            } else {
+                err.println(name + ": unexpected error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
+            }
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        }
+    }
+
+    /** {@code --version}: the tool's version, the Java running it and the backends it can use there. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            List<String> lines = new ArrayList<>();
+            lines.add("ntpdshm " + toolVersion());
+            lines.add("Java " + System.getProperty("java.runtime.version", System.getProperty("java.version"))
+                    + " (" + System.getProperty("java.vendor", "?") + ") at " + System.getProperty("java.home"));
+            List<ShmBackends.Candidate> all = ShmBackends.candidates();
+            if (all.isEmpty()) {
+                lines.add("backends: none on the class path");
+            }
+            boolean chosen = false;
+            for (ShmBackends.Candidate c : all) {
+                String mark = "";
+                if (c.isAvailable() && !chosen) {
+                    mark = " (default)";
+                    chosen = true;
+                }
+                lines.add("backend " + c + mark);
+            }
+            return lines.toArray(new String[0]);
+        }
+
+        static String toolVersion() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                // fall through
+            }
+            return p.getProperty("version", "unknown");
+        }
+    }
+}

@@ -1,0 +1,631 @@
+package io.github.ntpdshm.cli;
+
+import io.github.ntpdshm.api.NtpdShm;
+import io.github.ntpdshm.api.ShmLayout;
+import io.github.ntpdshm.api.ShmRead;
+import io.github.ntpdshm.api.ShmSample;
+import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.conformance.TestSegments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every subcommand end to end: target/ntpdshm.jar run as a process against real segments under a private key base.
+ * Fixtures and checks use the API in this JVM (Panama backend).
+ */
+class CliIT {
+
+    private static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}Z";
+    private static final String KEY = "0x[0-9a-f]{8}";
+    private static final Pattern FEED_LINE = Pattern.compile("unit (\\d+)  receive (" + ISO + ")  clock (" + ISO
+            + ")  offset -1\\.000000000 s  leap 0  precision -20  count (\\d+)");
+    private static final Pattern FED = Pattern.compile("fed (\\d+) samples to unit (\\d+) \\(key (" + KEY
+            + ")\\); detached, the segment stays");
+
+    private final TestSegments segs = new TestSegments();
+    private final String kb = "0x" + Integer.toHexString(segs.keyBase());
+
+    @BeforeAll
+    static void jarExists() {
+        assertTrue(Files.isRegularFile(Jar.JAR), "build the jar first (mvn package): " + Jar.JAR);
+        assertTrue(Runtime.version().feature() >= 22, "these tests run the jar with the Panama backend: run them on"
+                + " JDK 22+ (the toolchain), not " + Runtime.version());
+    }
+
+    @AfterEach
+    void cleanup() {
+        List<ShmSegment> attached = segs.removeAll();
+        assertTrue(attached.isEmpty(), "segments still attached after the test: " + attached);
+    }
+
+    private String[] args(String... a) {
+        List<String> l = new ArrayList<>(Arrays.asList(a));
+        l.add("--key-base");
+        l.add(kb);
+        return l.toArray(new String[0]);
+    }
+
+    private NtpdShm create(int unit, ShmLayout layout, int permissions) {
+        return NtpdShm.open(segs.options(unit, "panama").layout(layout).permissions(permissions).build());
+    }
+
+    private ShmSample peek(int unit) {
+        try (NtpdShm h = NtpdShm.open(segs.options(unit, "panama").readOnly(true).build())) {
+            ShmRead r = h.peek();
+            assertEquals(ShmRead.Status.OK, r.status(), r.toString());
+            return r.sample().get();
+        }
+    }
+
+    private static Matcher matches(Pattern p, String line) {
+        Matcher m = p.matcher(line);
+        assertTrue(m.matches(), "line does not match " + p + ":\n" + line);
+        return m;
+    }
+
+    private static void noStackTrace(Jar.Result r) {
+        assertFalse(r.stderr().contains("\tat ") || r.stderr().contains("Exception in thread"), r.toString());
+    }
+
+    // ---- help, version, completion, usage errors ----------------------------------------------------------
+
+    @Test
+    void versionNamesTheToolJavaAndBackend() throws Exception {
+        Jar.Result r = Jar.run("--version");
+        assertEquals(0, r.exit, r.toString());
+        matches(Pattern.compile("ntpdshm \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out.get(0));
+        matches(Pattern.compile("Java \\S+ \\(.*\\) at .+"), r.out.get(1));
+        assertTrue(r.out.stream().anyMatch(l -> l.matches("backend panama \\(priority \\d+\\) \\(default\\)")), r.toString());
+        assertEquals("", r.stderr());
+    }
+
+    @Test
+    void everySubcommandHasHelp() throws Exception {
+        for (String cmd : new String[] {"demo", "feed", "monitor", "dump", "list", "remove", "completion"}) {
+            Jar.Result r = Jar.run(cmd, "--help");
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.out.get(0).length() > 10, "a one-line header first: " + r);
+            matches(Pattern.compile("Usage: ntpdshm " + cmd + " .*"), r.out.get(1));
+            assertEquals("", r.stderr());
+        }
+        Jar.Result top = Jar.run("--help");
+        assertEquals(0, top.exit);
+        assertTrue(top.stdout().contains("Exit codes: 0 ok, 1 runtime failure, 2 usage error."), top.toString());
+    }
+
+    @Test
+    void completionPrintsABashScript() throws Exception {
+        Jar.Result r = Jar.run("completion");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.stdout().contains("complete -F"), r.toString());
+        for (String word : new String[] {"feed", "monitor", "--key-base", "--offset"}) {
+            assertTrue(r.stdout().contains(word), "completion lacks " + word);
+        }
+    }
+
+    @Test
+    void badArgumentsExitWith2AndAPointerToHelp() throws Exception {
+        String[][] bad = {
+            {},
+            {"bogus"},
+            {"feed"},
+            {"feed", "--unit", "256"},
+            {"feed", "--unit", "2", "--interval", "0"},
+            {"feed", "--unit", "2", "--interval", "fast"},
+            {"feed", "--unit", "2", "--precision", "5"},
+            {"feed", "--unit", "2", "--leap", "4"},
+            {"feed", "--unit", "2", "--layout", "LP33"},
+            {"monitor", "--units", "7-3"},
+            {"dump", "--unit", "2", "--key-base", "xyz"},
+            {"remove", "--unit", "2", "--key-base", "0"},
+        };
+        for (String[] a : bad) {
+            Jar.Result r = Jar.run(a);
+            assertEquals(2, r.exit, Arrays.toString(a) + ": " + r);
+            assertTrue(r.err.get(0).startsWith("ntpdshm"), Arrays.toString(a) + ": " + r);
+            assertTrue(r.stderr().contains("Try 'ntpdshm"), Arrays.toString(a) + ": " + r);
+            noStackTrace(r);
+            assertEquals("", r.stdout(), Arrays.toString(a));
+        }
+        assertTrue(segs.present().isEmpty(), "a usage error created a segment: " + segs.present());
+    }
+
+    // ---- feed -----------------------------------------------------------------------------------------
+
+    @Test
+    void feedWritesSamplesOneLineEach() throws Exception {
+        Jar.Result r = Jar.run(args("feed", "--unit", "2", "--offset", "-1.0", "--count", "3", "--interval", "10ms"));
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.get(0).startsWith("# feeding unit 2 (key " + segs.hexKey(2)), r.toString());
+        for (int i = 1; i <= 3; i++) {
+            Matcher m = matches(FEED_LINE, r.out.get(i));
+            assertEquals("2", m.group(1));
+            assertEquals(Instant.parse(m.group(2)).minusSeconds(1), Instant.parse(m.group(3)));
+            assertEquals(2 * i, Integer.parseInt(m.group(4)));
+        }
+        Matcher fed = matches(FED, r.out.get(4));
+        assertEquals("3", fed.group(1));
+        assertEquals(segs.hexKey(2), fed.group(3));
+        assertEquals(5, r.out.size(), r.toString());
+        assertEquals("", r.stderr());
+
+        ShmSample s = peek(2);
+        assertEquals(-1_000_000_000L, s.offsetNanos());
+        assertEquals(6, s.count());
+        assertEquals(-20, s.precision());
+        assertEquals(1, s.mode());
+        assertTrue(s.hasNanoseconds());
+        ShmSegment seg = ShmSegment.ofKey(segs.key(2)).get();
+        assertEquals(0666, seg.permissions());
+        assertEquals(96, seg.size());
+        assertEquals(0, seg.attachCount());
+    }
+
+    @Test
+    void feedQuietPrecisionLeapLayoutAndPermissions() throws Exception {
+        Jar.Result r = Jar.run(args("feed", "--unit", "5", "--offset", "250ms", "--precision", "-10", "--leap", "1",
+                "--count", "2", "--interval", "0.01", "--quiet", "--layout", "ilp32", "--permissions", "0640"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, r.out.size(), r.toString());
+        matches(FED, r.out.get(0));
+        ShmSample s = peek(5);
+        assertEquals(250_000_000L, s.offsetNanos());
+        assertEquals(-10, s.precision());
+        assertEquals(1, s.leap());
+        ShmSegment seg = ShmSegment.ofKey(segs.key(5)).get();
+        assertEquals(80, seg.size());
+        assertEquals(0640, seg.permissions());
+    }
+
+    @Test
+    void feedStopsCleanlyOnSigterm() throws Exception {
+        stopFeed(3, p -> p.destroy());  // SIGTERM
+    }
+
+    @Test
+    void feedStopsCleanlyOnSigint() throws Exception {
+        // a JVM started with SIGINT ignored (a background job of a non-interactive shell) keeps it ignored
+        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(), "SIGINT is ignored in this process tree");
+        stopFeed(4, p -> {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static boolean sigintIgnored() throws java.io.IOException {
+        for (String l : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (l.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(l.substring(7).trim(), 16) & (1L << 1)) != 0;  // bit 1 = signal 2
+            }
+        }
+        return false;
+    }
+
+    private void stopFeed(int unit, java.util.function.Consumer<Process> signal) throws Exception {
+        Jar.Running feed = Jar.start(args("feed", "--unit", Integer.toString(unit), "--offset", "-1.0",
+                "--interval", "20ms"));
+        try {
+            feed.awaitLines(FEED_LINE, 3, 30_000);
+            signal.accept(feed.process);
+            Jar.Result r = feed.await(30);
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.stderr());
+            int lines = 0;
+            for (String l : r.out.subList(1, r.out.size() - 1)) {
+                matches(FEED_LINE, l);
+                lines++;
+            }
+            Matcher fed = matches(FED, r.out.get(r.out.size() - 1));
+            assertEquals(lines, Integer.parseInt(fed.group(1)), "summary counts every sample line");
+            ShmSample s = peek(unit);  // OK means valid=1 and count stable
+            assertEquals(2 * lines, s.count(), "last sample complete: count even and 2 per sample");
+            assertEquals(-1_000_000_000L, s.offsetNanos());
+            assertEquals(0, ShmSegment.ofKey(segs.key(unit)).get().attachCount(), "the feed detached");
+        } finally {
+            feed.kill();
+        }
+    }
+
+    @Test
+    void feedStopsWhenStdoutCloses() throws Exception {
+        // `ntpdshm feed ... | head -2`: must end on its own, detached
+        Path script = Files.createTempFile("feed-head", ".sh");
+        Files.write(script, ("'" + Jar.JAVA + "' -jar '" + Jar.JAR + "' feed --unit 13 --interval 10ms --key-base " + kb
+                + " | head -2\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Process p = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "feed kept running after head ended");
+        assertEquals(2, out.split("\n").length, out);
+        Files.delete(script);
+        long end = System.currentTimeMillis() + 10_000;
+        while (ShmSegment.ofKey(segs.key(13)).get().attachCount() != 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, ShmSegment.ofKey(segs.key(13)).get().attachCount(), "the feed detached");
+    }
+
+    @Test
+    void feedRefusesASegmentOfAnotherSize() throws Exception {
+        create(6, ShmLayout.ILP32, 0666).close();
+        Jar.Result r = Jar.run(args("feed", "--unit", "6", "--layout", "LP64", "--count", "1"));
+        assertEquals(1, r.exit, r.toString());
+        assertEquals(1, r.err.size(), r.toString());
+        assertTrue(r.stderr().startsWith("ntpdshm feed: shmget failed for unit 6 (key " + segs.hexKey(6)), r.toString());
+        assertTrue(r.stderr().contains("EINVAL") && r.stderr().contains("80 bytes"), r.toString());
+        noStackTrace(r);
+        assertEquals("", r.stdout());
+    }
+
+    // ---- demo ---------------------------------------------------------------------------------------------
+
+    @Test
+    void demoWritesAndReadsBackTheOffByOneClock() throws Exception {
+        Jar.Result r = Jar.run(args("demo", "--seconds", "2"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("", r.stderr());
+        List<String> out = r.out;
+        matches(Pattern.compile("ntpdshm demo: a reference clock exactly 1 s behind this machine's clock\\."), out.get(0));
+        matches(Pattern.compile("  writer: unit 2, key " + segs.hexKey(2) + ", LP64 .*, backend panama, one sample a"
+                + " second for 2 s"), out.get(1));
+        matches(Pattern.compile("  reader: .*read-only \\(SHM_RDONLY\\).*"), out.get(2));
+        Pattern wrote = Pattern.compile("wrote unit 2: clock (" + ISO + ") = receive (" + ISO + ") - 1\\.000000000 s");
+        Pattern read = Pattern.compile("read  unit 2: OK offset -1\\.000000000 s leap 0 precision -20 count (\\d+)");
+        for (int i = 0; i < 2; i++) {
+            Matcher w = matches(wrote, out.get(3 + 2 * i));
+            assertEquals(Instant.parse(w.group(2)).minusSeconds(1), Instant.parse(w.group(1)));
+            assertEquals(2 * (i + 1), Integer.parseInt(matches(read, out.get(4 + 2 * i)).group(1)));
+        }
+        matches(Pattern.compile("done: 2 samples written, 2 read back\\. Both handles detached; the segment stays in"
+                + " place, as ntpd and gpsd leave theirs\\."), out.get(7));
+        assertEquals("  look at it:  ntpdshm dump --unit 2 --key-base " + kb, out.get(8));
+        assertEquals("  remove it:   ntpdshm remove --unit 2 --key-base " + kb, out.get(9));
+        ShmSegment seg = ShmSegment.ofKey(segs.key(2)).orElseThrow(() -> new AssertionError("the demo removed its segment"));
+        assertEquals(0, seg.attachCount());
+        assertEquals(-1_000_000_000L, peek(2).offsetNanos());
+    }
+
+    // ---- monitor --------------------------------------------------------------------------------------------
+
+    @Test
+    void monitorShowsNewSamplesReadOnly() throws Exception {
+        create(1, ShmLayout.LP64, 0600).close();  // exists before the monitor starts
+        Jar.Running mon = Jar.start(args("monitor", "--units", "0-3", "--count", "3", "--timeout", "60"));
+        try {
+            mon.awaitLines(Pattern.compile("#\\s+unit\\s+seen.*"), 1, 30_000);
+            Jar.Result feed = Jar.run(args("feed", "--unit", "1", "--offset", "-1.0", "--count", "3", "--interval", "300ms",
+                    "--quiet"));
+            assertEquals(0, feed.exit, feed.toString());
+            Jar.Result r = mon.await(60);
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.stderr());
+            matches(Pattern.compile("# ntpdshm monitor: units 0-3 under key base " + kb + ", read-only.*"), r.out.get(0));
+            Pattern sample = Pattern.compile("sample\\s+1 (" + ISO + ") (" + ISO + ") (" + ISO
+                    + ")\\s+-1\\.000000000\\s+0\\s+-20 (\\d+)");
+            List<Integer> counts = new ArrayList<>();
+            for (String l : r.out.subList(2, r.out.size() - 1)) {
+                Matcher m = matches(sample, l);
+                assertEquals(Instant.parse(m.group(2)).minusSeconds(1), Instant.parse(m.group(3)));
+                assertFalse(Instant.parse(m.group(1)).isBefore(Instant.parse(m.group(2))), "seen before receive: " + l);
+                counts.add(Integer.parseInt(m.group(4)));
+            }
+            assertEquals(Arrays.asList(2, 4, 6), counts, r.toString());
+            matches(Pattern.compile("# 3 samples from unit 1 in \\d+\\.\\d{3} s, \\d+ clash(es)? .*"), r.out.get(r.out.size() - 1));
+            ShmSample s = peek(1);
+            assertEquals(6, s.count());
+        } finally {
+            mon.kill();
+        }
+        try (NtpdShm h = NtpdShm.open(segs.options(1, "panama").readOnly(true).build())) {
+            assertTrue(h.isValid(), "the monitor cleared valid");
+        }
+    }
+
+    @Test
+    void monitorStopsOnSigtermWithASummaryAndDetaches() throws Exception {
+        try (NtpdShm w = create(2, ShmLayout.LP64, 0666)) {
+            w.update(Instant.now().minusSeconds(1), Instant.now());
+        }
+        Jar.Running mon = Jar.start(args("monitor", "--units", "2"));
+        try {
+            mon.awaitLines(Pattern.compile("sample\\s+2 .*"), 1, 30_000);
+            assertEquals(1, ShmSegment.ofKey(segs.key(2)).get().attachCount());
+            mon.process.destroy();
+            Jar.Result r = mon.await(30);
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.stderr());
+            matches(Pattern.compile("# 1 sample from unit 2 in \\d+\\.\\d{3} s, 0 clashes .*"), r.out.get(r.out.size() - 1));
+            assertEquals(0, ShmSegment.ofKey(segs.key(2)).get().attachCount(), "the monitor detached");
+        } finally {
+            mon.kill();
+        }
+    }
+
+    @Test
+    void monitorJsonLinesParse() throws Exception {
+        Jar.Result feed = Jar.run(args("feed", "--unit", "3", "--offset", "-0.000123456", "--count", "1", "--quiet"));
+        assertEquals(0, feed.exit, feed.toString());
+        Jar.Result r = Jar.run(args("monitor", "--json", "--units", "all", "--count", "1", "--timeout", "30"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("", r.stderr());
+        assertEquals(2, r.out.size(), r.toString());
+        Map<String, Object> s = Json.object(r.out.get(0));
+        assertEquals("sample", s.get("type"));
+        assertEquals(new BigDecimal(3), s.get("unit"));
+        assertEquals(segs.hexKey(3), s.get("key"));
+        assertEquals(new BigDecimal(-123456), s.get("offset_ns"));
+        assertEquals(0, new BigDecimal("-0.000123456").compareTo((BigDecimal) s.get("offset_s")));
+        assertEquals(new BigDecimal(0), s.get("leap"));
+        assertEquals(new BigDecimal(-20), s.get("precision"));
+        assertEquals(new BigDecimal(2), s.get("count"));
+        assertEquals(Boolean.TRUE, s.get("nanoseconds"));
+        for (String t : new String[] {"seen", "receive", "clock"}) {
+            assertTrue(((String) s.get(t)).matches(ISO), t + ": " + s.get(t));
+        }
+        assertEquals(Instant.parse((String) s.get("receive")).minusNanos(123456), Instant.parse((String) s.get("clock")));
+        Map<String, Object> sum = Json.object(r.out.get(1));
+        assertEquals("summary", sum.get("type"));
+        assertEquals(new BigDecimal(1), sum.get("samples"));
+        assertEquals(Arrays.asList(new BigDecimal(3)), sum.get("units"));
+    }
+
+    @Test
+    void monitorWithNothingToWatchEndsOnTimeout() throws Exception {
+        Jar.Result r = Jar.run(args("monitor", "--units", "9", "--timeout", "300ms"));
+        assertEquals(0, r.exit, r.toString());
+        matches(Pattern.compile("# 0 samples from no unit in \\d+\\.\\d{3} s, 0 clashes .*"), r.out.get(r.out.size() - 1));
+        assertTrue(segs.present().isEmpty(), "the monitor created a segment");
+    }
+
+    // ---- dump ---------------------------------------------------------------------------------------------
+
+    @Test
+    void dumpShowsEveryFieldAndTheSegment() throws Exception {
+        try (NtpdShm w = create(4, ShmLayout.ILP32_TIME64, 0644)) {
+            w.setPrecision(-12);
+            w.setNsamples(3);
+            w.update(Instant.parse("2026-01-02T03:04:05.123456789Z"), Instant.parse("2026-01-02T03:04:06.123456789Z"));
+        }
+        Jar.Result r = Jar.run(args("dump", "--unit", "4"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("", r.stderr());
+        String[][] expect = {
+            {"unit 4  key " + segs.hexKey(4) + "  ILP32_TIME64 \\(88 bytes.*\\)  backend panama  \\(read-only\\)"},
+            {"fields"},
+            {"  mode\\s+1"}, {"  count\\s+2"}, {"  clockTimeStampSec\\s+1767323045"}, {"  clockTimeStampUSec\\s+123456"},
+            {"  clockTimeStampNSec\\s+123456789"}, {"  receiveTimeStampSec\\s+1767323046"},
+            {"  receiveTimeStampUSec\\s+123456"}, {"  receiveTimeStampNSec\\s+123456789"}, {"  leap\\s+0"},
+            {"  precision\\s+-12"}, {"  nsamples\\s+3"}, {"  valid\\s+1"},
+            {"sample"},
+            {"  clockTimeStamp\\s+2026-01-02T03:04:05\\.123456789Z  .*"},
+            {"  receiveTimeStamp\\s+2026-01-02T03:04:06\\.123456789Z  .*"},
+            {"  offset\\s+-1\\.000000000 s  .*"},
+            {"  nanoseconds\\s+yes .*"},
+            {"  age\\s+\\d+\\.\\d{3} s  \\(now - receive time\\)"},
+            {"  peek\\s+OK .*"},
+            {"segment"},
+            {"  key\\s+" + segs.hexKey(4)}, {"  shmid\\s+\\d+"}, {"  size\\s+88 bytes \\(layout ILP32_TIME64 .*\\)"},
+            {"  owner\\s+uid 0 \\(root\\), gid 0"}, {"  creator\\s+uid 0 \\(root\\), gid 0"},
+            {"  permissions\\s+0644"}, {"  attaches\\s+0  .*"}, {"  creator pid\\s+" + ProcessHandle.current().pid()},
+            {"  last pid\\s+" + ProcessHandle.current().pid() + "  .*"}, {"  last attach\\s+" + ISO},
+            {"  last detach\\s+" + ISO}, {"  last change\\s+" + ISO}, {"  marked for removal\\s+no"},
+        };
+        assertEquals(expect.length, r.out.size(), r.toString());
+        for (int i = 0; i < expect.length; i++) {
+            matches(Pattern.compile(expect[i][0]), r.out.get(i));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dumpJsonParses() throws Exception {
+        try (NtpdShm w = create(7, ShmLayout.LP64, 0666)) {
+            w.update(Instant.now().minusSeconds(1), Instant.now());
+        }
+        Jar.Result r = Jar.run(args("dump", "--unit", "7", "--json"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, r.out.size(), r.toString());
+        Map<String, Object> j = Json.object(r.out.get(0));
+        assertEquals(new BigDecimal(7), j.get("unit"));
+        assertEquals("LP64", j.get("layout"));
+        Map<String, Object> fields = (Map<String, Object>) j.get("fields");
+        assertEquals(Arrays.asList("mode", "count", "clockTimeStampSec", "clockTimeStampUSec", "clockTimeStampNSec",
+                "receiveTimeStampSec", "receiveTimeStampUSec", "receiveTimeStampNSec", "leap", "precision", "nsamples",
+                "valid"), new ArrayList<>(fields.keySet()));
+        assertEquals(new BigDecimal(1), fields.get("valid"));
+        assertTrue(((String) j.get("clockTimeStamp")).matches(ISO));
+        assertTrue(((BigDecimal) j.get("age_s")).signum() >= 0);
+        assertEquals("OK", j.get("peek"));
+        Map<String, Object> seg = (Map<String, Object>) j.get("segment");
+        assertEquals(segs.hexKey(7), seg.get("key"));
+        assertEquals(new BigDecimal(96), seg.get("size"));
+        assertEquals("root", seg.get("user"));
+        assertEquals("0666", seg.get("permissions"));
+        assertEquals(new BigDecimal(0), seg.get("attaches"));
+        assertEquals(Boolean.FALSE, seg.get("markedForRemoval"));
+    }
+
+    @Test
+    void dumpOfAMissingUnitSaysENOENT() throws Exception {
+        Jar.Result r = Jar.run(args("dump", "--unit", "8"));
+        assertEquals(1, r.exit, r.toString());
+        assertEquals(1, r.err.size(), r.toString());
+        assertTrue(r.err.get(0).startsWith("ntpdshm dump: shmget failed for unit 8 (key " + segs.hexKey(8)
+                + ", backend panama): ENOENT (No such file or directory); no segment exists for this key yet."), r.toString());
+        assertTrue(segs.present().isEmpty(), "dump created a segment");
+    }
+
+    @Test
+    void dumpWithTheWrongLayoutSaysEINVAL() throws Exception {
+        create(9, ShmLayout.ILP32, 0666).close();
+        Jar.Result r = Jar.run(args("dump", "--unit", "9", "--layout", "LP64"));
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stderr().startsWith("ntpdshm dump: "), r.toString());
+        assertTrue(r.stderr().contains("EINVAL") && r.stderr().contains("ILP32"), r.toString());
+        noStackTrace(r);
+    }
+
+    @Test
+    void debugAddsTheStackTrace() throws Exception {
+        Jar.Result r = Jar.run(args("dump", "--unit", "8", "--debug"));
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stderr().contains("NtpdShmException") && r.stderr().contains("\tat "), r.toString());
+    }
+
+    // ---- permissions ------------------------------------------------------------------------------------
+
+    @Test
+    void nobodyIsDeniedA0600SegmentButListsIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "setpriv --reuid needs root");
+        try (NtpdShm w = create(10, ShmLayout.LP64, 0600)) {
+            w.update(Instant.now().minusSeconds(1), Instant.now());
+        }
+        Jar.Result dump = Jar.runAsNobody(args("dump", "--unit", "10"));
+        assertEquals(1, dump.exit, dump.toString());
+        assertEquals(1, dump.err.size(), dump.toString());
+        // shmget(key, 0, 0) asks for no access; the kernel checks read permission at IPC_STAT / shmat
+        matches(Pattern.compile("ntpdshm dump: \\S+ failed for unit 10 \\(key " + segs.hexKey(10)
+                + ", backend panama\\): EACCES .*"), dump.err.get(0));
+        assertTrue(dump.err.get(0).contains("EACCES (Permission denied); the segment belongs to uid 0 with permissions 0600"
+                + " and this process runs as uid 65534"), dump.toString());
+
+        Jar.Result list = Jar.runAsNobody(args("list"));
+        assertEquals(0, list.exit, list.toString());
+        assertEquals("", list.stderr());
+        matches(Pattern.compile("\\s*10\\s+" + segs.hexKey(10) + "\\s+96 LP64\\s+root\\s+0600\\s+0\\s+-\\s+-"), list.out.get(1));
+    }
+
+    private static boolean isRoot() throws java.io.IOException {
+        for (String l : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (l.startsWith("Uid:")) {
+                return l.substring(4).trim().split("\\s+")[1].equals("0");
+            }
+        }
+        return false;
+    }
+
+    // ---- list ---------------------------------------------------------------------------------------------
+
+    @Test
+    void listShowsOneRowPerSegment() throws Exception {
+        Jar.Result empty = Jar.run(args("list"));
+        assertEquals(0, empty.exit, empty.toString());
+        assertEquals(Arrays.asList("no NTP SHM segments under key base " + kb + " (keys " + kb + ".." + segs.hexKey(255) + ")"),
+                empty.out);
+        create(0, ShmLayout.ILP32, 0600).close();
+        try (NtpdShm w = create(255, ShmLayout.LP64, 0666)) {
+            w.update(Instant.now().minusSeconds(1), Instant.now());
+            Jar.Result r = Jar.run(args("list"));
+            assertEquals(0, r.exit, r.toString());
+            assertEquals(3, r.out.size(), r.toString());
+            matches(Pattern.compile("unit\\s+key\\s+bytes\\s+layout\\s+owner\\s+perms\\s+attach\\s+age\\s+valid"), r.out.get(0));
+            matches(Pattern.compile("\\s+0\\s+" + segs.hexKey(0) + "\\s+80 ILP32\\s+root\\s+0600\\s+0\\s+never\\s+0"), r.out.get(1));
+            matches(Pattern.compile("\\s*255\\s+" + segs.hexKey(255) + "\\s+96 LP64\\s+root\\s+0666\\s+1\\s+\\d+\\.\\d{3} s\\s+1"),
+                    r.out.get(2));
+        }
+    }
+
+    // ---- remove -------------------------------------------------------------------------------------------
+
+    @Test
+    void removeRefusesWhileAttachedUnlessForced() throws Exception {
+        try (NtpdShm w = create(11, ShmLayout.LP64, 0666)) {
+            Jar.Result r = Jar.run(args("remove", "--unit", "11"));
+            assertEquals(1, r.exit, r.toString());
+            long pid = ProcessHandle.current().pid();
+            assertEquals("ntpdshm remove: unit 11 (key " + segs.hexKey(11) + ") is attached by 1 process (creator PID "
+                    + pid + ", last attach/detach by PID " + pid + "; `ipcs -mp` shows them); refusing to remove it."
+                    + " Stop them first, or use --force: the segment then disappears once they detach.", r.stderr());
+            assertTrue(ShmSegment.ofKey(segs.key(11)).isPresent());
+
+            Jar.Result forced = Jar.run(args("remove", "--unit", "11", "--force"));
+            assertEquals(0, forced.exit, forced.toString());
+            matches(Pattern.compile("marked unit 11 \\(key " + segs.hexKey(11) + "\\) for removal: it disappears once its 1"
+                    + " attached process detach \\(creator PID \\d+, last attach/detach by PID \\d+\\)"), forced.out.get(0));
+            assertFalse(ShmSegment.ofKey(segs.key(11)).isPresent(), "the key is free at once");
+        }
+    }
+
+    @Test
+    void removeDeletesAnUnusedSegmentAndSaysENOENTAfterwards() throws Exception {
+        create(12, ShmLayout.LP64, 0666).close();
+        Jar.Result r = Jar.run(args("remove", "--unit", "12"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(Arrays.asList("removed unit 12 (key " + segs.hexKey(12) + "): 96 bytes, owner root, permissions 0666"), r.out);
+        assertFalse(ShmSegment.ofKey(segs.key(12)).isPresent());
+        Jar.Result again = Jar.run(args("remove", "--unit", "12"));
+        assertEquals(1, again.exit, again.toString());
+        assertTrue(again.stderr().startsWith("ntpdshm remove: no segment for unit 12 (key " + segs.hexKey(12)
+                + "): ENOENT (No such file or directory); nothing to remove."), again.toString());
+    }
+
+    @Test
+    void onAnOlderJavaWithoutItsBackendItSaysWhatToDo() throws Exception {
+        Path old = null;
+        try (java.util.stream.Stream<Path> homes = Files.list(Paths.get("/usr/lib/jvm"))) {
+            for (Path h : (Iterable<Path>) homes::iterator) {
+                Path release = h.resolve("release");
+                if (Files.isExecutable(h.resolve("bin/java")) && Files.isReadable(release)
+                        && new String(Files.readAllBytes(release), java.nio.charset.StandardCharsets.UTF_8)
+                        .matches("(?s).*JAVA_VERSION=\"(1[1-9]|2[01])[.\"].*")) {
+                    old = h.resolve("bin/java");
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no /usr/lib/jvm
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(old != null, "no Java 11..21 under /usr/lib/jvm");
+        Jar.Result r = Jar.start(Arrays.asList(old.toString(), "-jar", Jar.JAR.toString(), "dump", "--unit", "1",
+                "--key-base", kb), null).await(60);
+        assertEquals(1, r.exit, r.toString());
+        if (r.stderr().contains("no usable ntpdshm backend")) {
+            // the jar holds only the Panama backend: the user is told to use a newer Java
+            assertEquals(2, r.err.size(), r.toString());
+            assertTrue(r.err.get(0).startsWith("ntpdshm dump: no usable ntpdshm backend."), r.toString());
+            matches(Pattern.compile("ntpdshm dump: this is Java \\d+; the Panama backend needs Java 22 or newer: .*"),
+                    r.err.get(1));
+        } else {
+            // with the JNA/JNR backends inside, it works on the older Java too
+            assertTrue(r.err.get(0).startsWith("ntpdshm dump: shmget failed for unit 1 (key " + segs.hexKey(1)
+                    + ", backend jn"), r.toString());
+            assertTrue(r.err.get(0).contains("ENOENT"), r.toString());
+        }
+    }
+
+    // ---- the launcher script ------------------------------------------------------------------------------
+
+    @Test
+    void launcherScriptFindsTheJarAndAJava22() throws Exception {
+        Path script = Paths.get(System.getProperty("ntpdshm.script", "src/main/sh/ntpdshm")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), "--version");
+        pb.environment().remove("JAVA_HOME");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("ntpdshm "), out);
+        assertTrue(out.contains("backend panama (priority 30) (default)"), "the script did not pick a Java 22+:\n" + out);
+    }
+}
