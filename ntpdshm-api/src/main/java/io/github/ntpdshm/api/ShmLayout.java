@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public enum ShmLayout {
     /** 96 bytes: LP64 (x86_64, aarch64) and 32-bit ARM with 64-bit {@code time_t}; what ntpd creates there. */
-    LP64("LP64, 64-bit time_t", 96, 8, 8, 16, 24, 32, 36, 40, 44, 48, 52, 56, 60),
+    LP64("64-bit time_t", 96, 8, 8, 16, 24, 32, 36, 40, 44, 48, 52, 56, 60),
     /**
      * 80 bytes: 32-bit {@code time_t} (i386, armhf before the t64 transition; also gpsd 3.26 to 3.27.5 built with
      * {@code _TIME_BITS=64}, even on x86_64).
