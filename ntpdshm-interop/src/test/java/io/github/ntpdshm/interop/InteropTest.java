@@ -77,25 +77,33 @@ class InteropTest {
     private static final Map<String, String> VERSIONS = new LinkedHashMap<>();
     private static Path work;
     private static Path nobodyClassPath;
+    /** Set once {@link RealUnits#checkFree} passed: only then may the suite remove segments on the real keys. */
+    private static boolean claimed;
 
     @BeforeAll
     static void claimTheRealUnits() throws IOException {
-        if (!isRoot()) {
-            throw new IllegalStateException("the interop suite must run as root: ntpd binds port 123 and the"
-                    + " permission checks switch to uid 65534 (run scripts/test.sh --interop as root)");
-        }
-        List<String> missing = new ArrayList<>();
-        for (String tool : Arrays.asList(NTPD, NTPQ, GPSD, NTPSHMMON, SOCAT, SETPRIV, CHRONYD, CHRONYC)) {
-            if (!Files.isExecutable(Paths.get(tool))) {
-                missing.add(tool);
+        try {
+            if (!isRoot()) {
+                throw new IllegalStateException("the interop suite must run as root: ntpd binds port 123 and the"
+                        + " permission checks switch to uid 65534 (run scripts/test.sh --interop as root)");
             }
+            List<String> missing = new ArrayList<>();
+            for (String tool : Arrays.asList(NTPD, NTPQ, GPSD, NTPSHMMON, SOCAT, SETPRIV, CHRONYD, CHRONYC)) {
+                if (!Files.isExecutable(Paths.get(tool))) {
+                    missing.add(tool);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("missing " + missing + ": scripts/test.sh --interop installs them"
+                        + " (apt-get install ntpsec gpsd socat gcc-multilib; chrony: apt-get download chrony &&"
+                        + " dpkg -x chrony_*.deb /opt/chrony, or set CHRONY_ROOT)");
+            }
+            RealUnits.checkFree(true);
+        } catch (RuntimeException e) {
+            SUMMARY.fail("(the suite's checks before it starts)", "not run", e);
+            throw e;
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("missing " + missing + ": scripts/test.sh --interop installs them"
-                    + " (apt-get install ntpsec gpsd socat gcc-multilib; chrony: apt-get download chrony &&"
-                    + " dpkg -x chrony_*.deb /opt/chrony, or set CHRONY_ROOT)");
-        }
-        RealUnits.checkFree(true);
+        claimed = true;
         work = Files.createTempDirectory("ntpdshm-interop-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         VERSIONS.put("ntpd", firstMatch(run(30, NTPD, "--version"), "ntpsec-[0-9.]+", "ntpsec"));
@@ -113,7 +121,9 @@ class InteropTest {
     @AfterAll
     static void stopEverythingAndReport() throws IOException {
         Daemon.stopAll();
-        RealUnits.removeAll();
+        if (claimed) {
+            RealUnits.removeAll();
+        }
         Path target = Paths.get("target");
         if (work != null) {
             Path logs = target.resolve("interop-logs");
