@@ -215,6 +215,8 @@ class InteropTest {
             }
             String ntpdLog = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
             String ntpqOut = last;
+            // proof that setpriv took CAP_SYS_TIME away: ntpd's start-up kernel PLL reset was refused
+            boolean clockUntouchable = ntpdLog.contains("ntp_adjtime: Operation not permitted");
             Map<Integer, String[]> seen = peers;
             for (int i = 0; i < BACKENDS.size(); i++) {
                 int u1 = 2 + i;
@@ -229,6 +231,8 @@ class InteropTest {
                     assertTrue(Math.abs(rvOffset(v) + 1000.0) <= 0.01, "rv offset is not -1000 ms: " + v);
                     String clash = logLines(ntpdLog, "SHM(" + u1 + ")", "clash", "bad mode", "stale");
                     assertTrue(clash.isEmpty(), "ntpd logged for SHM(" + u1 + "): " + clash);
+                    assertTrue(clockUntouchable, "ntpd's log does not show its ntp_adjtime calls refused (EPERM):"
+                            + " was CAP_SYS_TIME dropped? " + logLines(ntpdLog, "CLOCK", ""));
                     return "`" + line + "`; no clash logged";
                 });
                 SUMMARY.check(peer + " (ns fields)", BACKENDS.get(i), "LP64 96", () -> {
