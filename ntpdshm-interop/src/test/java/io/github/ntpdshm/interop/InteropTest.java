@@ -156,6 +156,7 @@ class InteropTest {
         Path dir = Files.createDirectories(work.resolve("ntpsec"));
         List<JavaWriter> writers = new ArrayList<>();
         Daemon ntpd = null;
+        KernelClock before = KernelClock.read();
         try {
             for (int i = 0; i < BACKENDS.size(); i++) {
                 writers.add(writer(2 + i, BACKENDS.get(i), -SECOND, 250));
@@ -252,6 +253,7 @@ class InteropTest {
             if (ntpd != null) {
                 ntpd.close();
             }
+            kernelClockUntouched(peer, before);
             for (JavaWriter w : writers) {
                 w.close();
             }
@@ -322,6 +324,7 @@ class InteropTest {
     @Order(2)
     void chronyReadsEveryBackend() throws Exception {
         String peer = VERSIONS.get("chronyd") + " -x";
+        KernelClock before = KernelClock.read();
         for (int i = 0; i < BACKENDS.size(); i++) {
             String backend = BACKENDS.get(i);
             boolean first = i == 0;
@@ -391,7 +394,19 @@ class InteropTest {
                 RealUnits.removeAll();
             }
         }
+        kernelClockUntouched(peer, before);
         SUMMARY.throwIfFailed();
+    }
+
+    /** A summary row: the kernel's clock discipline (adjtimex) is as before the daemon ran. */
+    private static void kernelClockUntouched(String peer, KernelClock before) {
+        SUMMARY.check(peer + " kernel clock", "-", "-", () -> {
+            KernelClock after = KernelClock.read();
+            String change = before.changesIn(after);
+            assertTrue(change == null, change);
+            return "adjtimex unchanged (freq " + after.freq + ", status 0x" + Integer.toHexString(after.status)
+                    + ", maxerror only grew: " + before.maxerror + " -> " + after.maxerror + " us)";
+        });
     }
 
     // ---- 6. permissions as the daemons set them, seen by a JVM running as nobody ------------------------------
