@@ -136,8 +136,10 @@ class InteropTest {
         }
         StringBuilder md = new StringBuilder();
         md.append(SUMMARY.markdown());
-        md.append("\nPeers: ").append(VERSIONS.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "))).append(".\n");
+        if (!VERSIONS.isEmpty()) {
+            md.append("\nPeers: ").append(VERSIONS.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", "))).append(".\n");
+        }
         if (!NTPQ_LINES.isEmpty()) {
             md.append("\n`ntpq -pn 127.0.0.1` with the three backends writing units 2, 3, 4 at -1 s and 5, 6, 7 at"
                     + " -123456 ns:\n\n```\n").append(String.join("\n", NTPQ_LINES)).append("\n```\n");

@@ -5,9 +5,18 @@ import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmSegment;
 import io.github.ntpdshm.conformance.CPeer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The real NTP units 0..7 (keys {@code 0x4E545030 + unit}) and gpsd's export segment ({@code 0x47505344}): the
@@ -28,19 +37,16 @@ final class RealUnits {
     }
 
     /**
-     * Fails with what to do if a process this suite did not start runs as ntpd, chronyd, gpsd or ntpshmmon, or
+     * Fails with what to do if a process this suite did not start runs as ntpd, chronyd, gpsd or ntpshmmon ({@code pgrep -x}), or
      * holds one of the real keys. Segments left behind with no process attached are removed (a previous run or a
      * stopped gpsd leaves them; ours could not be created at another size otherwise).
      */
     static void checkFree(boolean removeStale) {
         List<String> problems = new ArrayList<>();
         List<Long> ours = Daemon.runningPids();
-        for (String name : DAEMONS) {
-            CPeer.Result r = CPeer.run(Arrays.asList("pgrep", "-x", name), 10);
-            for (String pid : r.output.trim().split("\\s+")) {
-                if (!pid.isEmpty() && !ours.contains(Long.parseLong(pid))) {
-                    problems.add(name + " runs as pid " + pid + " (not started by this suite)");
-                }
+        for (Map.Entry<Long, String> p : processesNamed(DAEMONS).entrySet()) {
+            if (!ours.contains(p.getKey())) {
+                problems.add(p.getValue() + " runs as pid " + p.getKey() + " (not started by this suite)");
             }
         }
         for (ShmSegment s : ShmSegment.list()) {
@@ -62,6 +68,29 @@ final class RealUnits {
                     + ". Stop those daemons (e.g. systemctl stop ntpsec chrony gpsd.socket gpsd) or run the suite on"
                     + " a machine or container without them.");
         }
+    }
+
+    /**
+     * PIDs of the processes whose name ({@code /proc/PID/comm}) is one of {@code names}: what {@code pgrep -x NAME}
+     * finds, without needing procps.
+     */
+    static Map<Long, String> processesNamed(List<String> names) {
+        Map<Long, String> found = new TreeMap<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                try {
+                    String comm = new String(Files.readAllBytes(p.resolve("comm")), StandardCharsets.UTF_8).trim();
+                    if (names.contains(comm)) {
+                        found.put(Long.parseLong(p.getFileName().toString()), comm);
+                    }
+                } catch (IOException e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc", e);
+        }
+        return found;
     }
 
     /** Removes every real-key segment (the daemons that held them are stopped by then). */
