@@ -199,6 +199,7 @@ class InteropTest {
                 }
                 Thread.sleep(250);
             }
+            exitedEarly(ntpd, log);
             for (JavaWriter w : writers) {
                 w.check();
             }
@@ -359,6 +360,7 @@ class InteropTest {
                     }
                     Thread.sleep(200);
                 }
+                exitedEarly(chronyd, chronyd.logFile());
                 writers.get(0).check();
                 String src = sources;
                 String sys = Arrays.stream(tracking.split("\n")).filter(l -> l.startsWith("System time"))
@@ -672,6 +674,7 @@ class InteropTest {
                 }
                 Thread.sleep(100);
             }
+            exitedEarly(gpsd, gpsd.logFile());
             String gpsdLog = gpsd.log();
             for (String backend : BACKENDS) {
                 SUMMARY.check(peer, backend, "LP64 96", () -> {
@@ -746,6 +749,15 @@ class InteropTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    /** Fails with the end of its log if the daemon is gone already. */
+    private static void exitedEarly(Daemon d, Path log) throws IOException {
+        if (!d.isAlive()) {
+            String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            throw new AssertionError(d + " exited early; the end of " + log.getFileName() + ":\n"
+                    + text.substring(Math.max(0, text.length() - 2000)));
+        }
+    }
 
     private static JavaWriter writer(int unit, String backend, long offsetNanos, long intervalMillis) {
         return new JavaWriter(ShmOptions.builder(unit).backend(backend).layout(ShmLayout.LP64).build(), offsetNanos,
