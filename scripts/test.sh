@@ -2,7 +2,8 @@
 # Runs every test: the build and unit/conformance suites with Maven on JDK 17 (Panama's on a discovered
 # JDK 22+), again with Maven on JDK 25, and with --interop the suite against the real daemons.
 # As root it first installs what the tests need from Debian (gcc-multilib for the 32-bit C peers; with
-# --interop also ntpsec, gpsd, socat and an unpacked chrony).
+# --interop also ntpsec, gpsd, socat and chrony unpacked into /opt/chrony or $CHRONY_ROOT). The interop suite runs
+# in the first build only, and needs root and no ntpd/chronyd/gpsd running (it says so and stops otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,27 +18,40 @@ done
 JDK25=${JDK25:-$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-* 2>/dev/null | head -n 1 || true)}
 
 need_pkgs=()
-dpkg -s gcc-multilib >/dev/null 2>&1 || need_pkgs+=(gcc-multilib)
+for p in gcc gcc-multilib; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
 if $interop; then
-  for p in ntpsec gpsd gpsd-clients socat; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
+  # ntpsec: ntpd + ntpq; gpsd: gpsd + ntpshmmon (gpsd-clients is not needed); socat: the pseudo terminal for gpsd
+  for p in ntpsec gpsd socat; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
 fi
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "== installing ${need_pkgs[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-  else
-    echo "missing Debian packages: ${need_pkgs[*]} (run as root, or: sudo apt-get install ${need_pkgs[*]})" >&2
+chrony_root=${CHRONY_ROOT:-/opt/chrony}
+need_chrony=false
+$interop && [ ! -x "$chrony_root/usr/sbin/chronyd" ] && need_chrony=true
+if [ ${#need_pkgs[@]} -gt 0 ] || $need_chrony; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing Debian packages: ${need_pkgs[*]} $($need_chrony && echo "chrony (unpacked in $chrony_root)")" \
+      "(run as root, or: sudo apt-get install ${need_pkgs[*]})" >&2
     exit 1
   fi
+  apt-get update -qq   # also needed by apt-get download
+  if [ ${#need_pkgs[@]} -gt 0 ]; then
+    echo "== installing ${need_pkgs[*]}"
+    # where systemd runs, the packages start ntpd and a socket-activated gpsd: the interop suite then refuses to
+    # run (it needs the real NTP units to itself); stop them with: systemctl stop ntpsec gpsd.socket gpsd
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  fi
+  if $need_chrony; then
+    # chrony conflicts with ntpsec: unpack it beside it instead of installing it.
+    echo "== unpacking chrony into $chrony_root"
+    tmp=$(mktemp -d); chmod 755 "$tmp"
+    chown _apt "$tmp" 2>/dev/null || true   # apt-get download runs as _apt: otherwise it warns "unsandboxed"
+    (cd "$tmp" && apt-get download -qq chrony && dpkg -x chrony_*.deb "$chrony_root")
+    rm -rf "$tmp"
+  fi
 fi
-if $interop && [ ! -x /opt/chrony/usr/sbin/chronyd ]; then
-  # chrony conflicts with ntpsec: unpack it beside it instead of installing it.
-  tmp=$(mktemp -d)
-  (cd "$tmp" && apt-get download chrony >/dev/null && dpkg -x chrony_*.deb /opt/chrony)
-  rm -rf "$tmp"
-fi
+export CHRONY_ROOT=$chrony_root
 
+# The interop suite (real daemons on the real NTP keys, ~20 s) runs once, in the first build; its module forks its
+# tests on a discovered JDK 22+ whichever JDK runs Maven.
 profiles=""
 $interop && profiles="-Pinterop"
 
@@ -47,7 +61,7 @@ mvn -B -ntp verify $profiles
 if [ -n "$JDK25" ] && [ -x "$JDK25/bin/java" ]; then
   echo "== mvn verify, Maven on $("$JDK25/bin/java" -version 2>&1 | head -n 1)"
   # Maven 3.8's bundled guava warns about sun.misc.Unsafe on JDK 24+; that warning is Maven's, not ours.
-  JAVA_HOME="$JDK25" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -ntp verify $profiles
+  JAVA_HOME="$JDK25" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -ntp verify
 else
   echo "no JDK 25 found under /usr/lib/jvm: skipping the second run (set JDK25=/path/to/jdk)" >&2
   exit 1
