@@ -2,6 +2,7 @@ package io.github.ntpdshm.bench;
 
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmRead;
+import io.github.ntpdshm.api.ShmSample;
 
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +33,7 @@ public class ReadBenchmark {
     public String backend;
 
     private NtpdShm shm;
+    private final ShmSample.Mutable holder = new ShmSample.Mutable();
 
     @Setup(Level.Trial)
     public void open() {
@@ -52,6 +54,12 @@ public class ReadBenchmark {
     @Benchmark
     public ShmRead peek() {
         return shm.peek();
+    }
+
+    /** {@code peek(ShmSample.Mutable)}: the same read into a caller-owned holder, allocating nothing. */
+    @Benchmark
+    public long peekInto() {
+        return shm.peek(holder) == ShmRead.Status.OK ? holder.offsetNanos() : Long.MIN_VALUE;
     }
 
     /**
