@@ -45,6 +45,9 @@ public final class ResultsTable {
         OPS.put("peekOffset", new Op("peek().sample().offsetNanos()", "cRead", ""));
         OPS.put("openClose", new Op("open + close", null, ""));
         OPS.put("instantNow", new Op("Instant.now()", "cClock", ""));
+        OPS.put("lockUncontended", new Op("JVM: uncontended synchronized + increment", null, ""));
+        OPS.put("fullFence", new Op("JVM: VarHandle.fullFence() + increment", null, ""));
+        OPS.put("noLock", new Op("JVM: increment alone", null, ""));
         OPS.put("cStore", new Op("C: gpsd's store and fences", "cStore", ""));
         OPS.put("cClockStore", new Op("C: clock_gettime + store", "cClockStore", ""));
         OPS.put("cClock", new Op("C: clock_gettime", "cClock", ""));
