@@ -30,8 +30,11 @@ struct shmTime {
     int          dummy[8];
 };
 
+static int baseline_key;
+
 /* Creates (or attaches) the segment for key, as ntpd does; NULL with errno set on failure. */
 void *shmbaseline_attach(int key) {
+    baseline_key = key;
     int id = shmget(key, sizeof(struct shmTime), IPC_CREAT | 0600);
     if (id < 0) {
         return NULL;
@@ -98,6 +101,26 @@ long clock_loop(void *shm, long n) {
     for (long i = 0; i < n; i++) {
         clock_gettime(CLOCK_REALTIME, &now);
         sum += now.tv_nsec;
+    }
+    return sum;
+}
+
+/* What NtpdShm.open + close ask of the kernel: shmget, shmctl(IPC_STAT), shmat, shmdt (open + close's twin). */
+long open_close_loop(void *shm, long n) {
+    struct shmid_ds ds;
+    long sum = 0;
+    (void) shm;
+    for (long i = 0; i < n; i++) {
+        int id = shmget(baseline_key, 0, 0);
+        if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0) {
+            return -1;
+        }
+        void *p = shmat(id, NULL, 0);
+        if (p == (void *) -1) {
+            return -1;
+        }
+        sum += ((struct shmTime *) p)->count;
+        shmdt(p);
     }
     return sum;
 }

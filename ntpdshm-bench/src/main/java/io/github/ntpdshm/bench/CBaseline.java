@@ -27,6 +27,9 @@ public interface CBaseline extends AutoCloseable {
     /** ntpd's read (valid, count, fence, copy, fence, count) without clearing valid, {@code n} times. */
     long readLoop(long n);
 
+    /** shmget, shmctl(IPC_STAT), shmat and shmdt of the existing segment, {@code n} times. */
+    long openCloseLoop(long n);
+
     /** Detaches and removes the segment. */
     @Override
     void close();

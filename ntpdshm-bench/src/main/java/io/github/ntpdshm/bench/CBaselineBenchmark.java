@@ -31,6 +31,8 @@ public class CBaselineBenchmark {
 
     /** Operations per downcall. */
     public static final int N = 1000;
+    /** Open/close loops per downcall: each takes microseconds, so fewer suffice. */
+    public static final int N_OPEN = 20;
 
     private CBaseline c;
 
@@ -66,6 +68,13 @@ public class CBaselineBenchmark {
     @OperationsPerInvocation(N)
     public long cClock() {
         return c.clockLoop(N);
+    }
+
+    /** shmget, IPC_STAT, shmat, shmdt of an existing segment: the twin of open + close (system calls only). */
+    @Benchmark
+    @OperationsPerInvocation(N_OPEN)
+    public long cOpenClose() {
+        return c.openCloseLoop(N_OPEN);
     }
 
     /** ntpd's read without clearing valid: the twin of peek(). */

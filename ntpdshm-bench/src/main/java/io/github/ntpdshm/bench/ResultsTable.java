@@ -43,7 +43,7 @@ public final class ResultsTable {
         OPS.put("peekInto", new Op("peek(ShmSample.Mutable)", "cRead", "≤ 2.0, 0 B"));
         OPS.put("peek", new Op("peek()", "cRead", "≤ 2.0"));
         OPS.put("peekOffset", new Op("peek().sample().offsetNanos()", "cRead", ""));
-        OPS.put("openClose", new Op("open + close", null, ""));
+        OPS.put("openClose", new Op("open + close", "cOpenClose", ""));
         OPS.put("instantNow", new Op("Instant.now()", "cClock", ""));
         OPS.put("lockUncontended", new Op("JVM: uncontended synchronized + increment", null, ""));
         OPS.put("fullFence", new Op("JVM: VarHandle.fullFence() + increment", null, ""));
@@ -52,6 +52,7 @@ public final class ResultsTable {
         OPS.put("cClockStore", new Op("C: clock_gettime + store", "cClockStore", ""));
         OPS.put("cClock", new Op("C: clock_gettime", "cClock", ""));
         OPS.put("cRead", new Op("C: ntpd's read", "cRead", ""));
+        OPS.put("cOpenClose", new Op("C: shmget + IPC_STAT + shmat + shmdt", "cOpenClose", ""));
     }
 
     private static final List<String> BACKENDS = Arrays.asList("panama", "jna", "jnr", "");

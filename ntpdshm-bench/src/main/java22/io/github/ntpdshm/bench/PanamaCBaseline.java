@@ -22,6 +22,7 @@ final class PanamaCBaseline implements CBaseline {
     private final MethodHandle clockStore;
     private final MethodHandle clock;
     private final MethodHandle read;
+    private final MethodHandle openClose;
     private final MethodHandle remove;
 
     public PanamaCBaseline(Path library, int key) throws Throwable {
@@ -37,6 +38,7 @@ final class PanamaCBaseline implements CBaseline {
         this.clockStore = LINKER.downcallHandle(lib.find("clock_store_loop").orElseThrow(), LOOP, critical);
         this.clock = LINKER.downcallHandle(lib.find("clock_loop").orElseThrow(), LOOP, critical);
         this.read = LINKER.downcallHandle(lib.find("read_loop").orElseThrow(), LOOP, critical);
+        this.openClose = LINKER.downcallHandle(lib.find("open_close_loop").orElseThrow(), LOOP);
         this.shm = (MemorySegment) attach.invokeExact(key);
         if (shm.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("the C baseline could not create or attach key 0x"
@@ -70,6 +72,15 @@ final class PanamaCBaseline implements CBaseline {
     @Override
     public long readLoop(long n) {
         return call(read, shm, n);
+    }
+
+    @Override
+    public long openCloseLoop(long n) {
+        long r = call(openClose, shm, n);
+        if (r < 0) {
+            throw new IllegalStateException("the C baseline's shmget/shmctl/shmat failed for key 0x" + Integer.toHexString(key));
+        }
+        return r;
     }
 
     @Override
