@@ -130,7 +130,7 @@ public final class ResultsTable {
                 .append(" measurements per row (forks × iterations); error is JMH's 99.9% confidence interval. Ratios")
                 .append(" divide by the C twin's ns/op (").append(c.isEmpty() ? "no C baseline in this run"
                         : "C measured on " + c.values().iterator().next().jdk + " through one Panama downcall per 1000"
-                        + " operations").append("); their ± combines both errors.\n");
+                        + " operations, 20 for open/close").append("); their ± combines both errors.\n");
         Files.write(Paths.get(args[0]), md.toString().getBytes(StandardCharsets.UTF_8));
         System.out.print(md);
     }
