@@ -1,6 +1,7 @@
 package io.github.ntpdshm.bench;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,12 +83,17 @@ public final class ResultsTable {
             System.err.println("usage: ResultsTable OUT.md \"MACHINE\" RESULT.json...");
             System.exit(2);
         }
+        System.out.print(write(args, System.err));
+    }
+
+    /** Writes the table as {@link #main} does and returns it; says on {@code err} which files it skipped. */
+    static String write(String[] args, PrintStream err) throws IOException {
         List<Row> rows = new ArrayList<>();
         List<String> jdks = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             Path p = Paths.get(args[i]);
             if (!Files.isRegularFile(p) || Files.size(p) == 0) {
-                System.err.println("ResultsTable: skipping " + p + " (missing or empty)");
+                err.println("ResultsTable: skipping " + p + " (missing or empty)");
                 continue;
             }
             for (Object o : (List<?>) new Json(new String(Files.readAllBytes(p), StandardCharsets.UTF_8)).value()) {
@@ -132,7 +138,7 @@ public final class ResultsTable {
                         : "C measured on " + c.values().iterator().next().jdk + " through one Panama downcall per 1000"
                         + " operations, 20 for open/close").append("); their ± combines both errors.\n");
         Files.write(Paths.get(args[0]), md.toString().getBytes(StandardCharsets.UTF_8));
-        System.out.print(md);
+        return md.toString();
     }
 
     private static int index(Iterable<String> keys, String k) {
