@@ -226,6 +226,33 @@ public interface NtpdShm extends AutoCloseable {
      */
     ShmRead consume();
 
+    /**
+     * {@link #peek()} into a caller-owned holder, allocating nothing: for monitors that poll often (gpsd's
+     * {@code ntpshmmon} polls every millisecond). The same read as {@code peek()}: the same fences, the same lock,
+     * the same statuses.
+     *
+     * @param into filled when the status is {@link ShmRead.Status#OK}, otherwise left as it was
+     * @return the read's status
+     */
+    default ShmRead.Status peek(ShmSample.Mutable into) {
+        ShmRead r = peek();
+        r.sample().ifPresent(into::set);
+        return r.status();
+    }
+
+    /**
+     * {@link #consume()} into a caller-owned holder, allocating nothing; see {@link #peek(ShmSample.Mutable)}.
+     *
+     * @param into filled when the status is {@link ShmRead.Status#OK}, otherwise left as it was
+     * @return the read's status
+     * @throws IllegalStateException on a read-only handle
+     */
+    default ShmRead.Status consume(ShmSample.Mutable into) {
+        ShmRead r = consume();
+        r.sample().ifPresent(into::set);
+        return r.status();
+    }
+
     // ---- lifetime -----------------------------------------------------------------------------------------
 
     /** Marks this segment for removal ({@code IPC_RMID}); it goes away once every process has detached. */

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The one implementation of {@link NtpdShm}: layout, write sequence and read algorithm over any backend. */
@@ -52,6 +53,11 @@ final class ShmHandle implements NtpdShm {
     private boolean modeWritten;
     private int leap;
     private int precision = DEFAULT_PRECISION;
+    // The last read's mode and counts, and the sample of the allocating reads: written only by readSample.
+    private final ShmSample.Mutable scratch = new ShmSample.Mutable();
+    private int lastMode;
+    private int lastCountBefore;
+    private int lastCountAfter;
 
     private ShmHandle(ShmBackend backend, ShmOptions options, ShmLayout layout, int shmid, ShmMemory mem) {
         this.backend = backend;
@@ -714,31 +720,68 @@ final class ShmHandle implements NtpdShm {
     public ShmRead peek() {
         synchronized (lock) {
             checkOpen();
-            return readSample(false);
+            return toRead(readSample(false, scratch));
         }
     }
 
     @Override
     public ShmRead consume() {
         synchronized (lock) {
+            checkConsumable();
+            return toRead(readSample(true, scratch));
+        }
+    }
+
+    @Override
+    public ShmRead.Status peek(ShmSample.Mutable into) {
+        Objects.requireNonNull(into, "into");
+        synchronized (lock) {
             checkOpen();
-            if (readOnly) {
-                throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") was opened read-only;"
-                        + " a consuming read clears valid, so use peek() or open it read-write");
-            }
-            return readSample(true);
+            return readSample(false, into);
+        }
+    }
+
+    @Override
+    public ShmRead.Status consume(ShmSample.Mutable into) {
+        Objects.requireNonNull(into, "into");
+        synchronized (lock) {
+            checkConsumable();
+            return readSample(true, into);
+        }
+    }
+
+    private void checkConsumable() {
+        checkOpen();
+        if (readOnly) {
+            throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") was opened read-only;"
+                    + " a consuming read clears valid, so use peek() or open it read-write");
+        }
+    }
+
+    /** The immutable result of the read just made into {@link #scratch}; under the lock. */
+    private ShmRead toRead(ShmRead.Status status) {
+        switch (status) {
+            case OK:
+                return ShmRead.ok(scratch.toSample(), lastCountAfter);
+            case CLASH:
+                return ShmRead.clash(lastMode, lastCountBefore, lastCountAfter);
+            case BAD_MODE:
+                return ShmRead.badMode(lastMode, lastCountBefore);
+            default:
+                return ShmRead.notValid();
         }
     }
 
     /**
      * ntpd's reader: nothing unless valid; count before, fence, copy, (clear valid,) fence, count after. Stricter
      * than ntpd in one way: a {@code valid} that dropped to 0 during the copy also marks a mode-1 sample torn,
-     * because gpsd's writer clears it before it moves count.
+     * because gpsd's writer clears it before it moves count. Fills {@code into} only when the status is OK, and
+     * records mode and counts for {@link #toRead}; allocates nothing.
      */
-    private ShmRead readSample(boolean consume) {
+    private ShmRead.Status readSample(boolean consume, ShmSample.Mutable into) {
         ShmMemory m = mem;
         if (m.getIntOpaque(oValid) == 0) {
-            return ShmRead.notValid();
+            return ShmRead.Status.NOT_VALID;
         }
         int before = m.getIntOpaque(ShmLayout.COUNT);
         VarHandle.fullFence();
@@ -759,14 +802,18 @@ final class ShmHandle implements NtpdShm {
             VarHandle.fullFence();
         }
         int after = m.getIntOpaque(ShmLayout.COUNT);
+        lastMode = mode;
+        lastCountBefore = before;
+        lastCountAfter = after;
         if (mode == 1 && (before != after || !stillValid)) {
-            return ShmRead.clash(mode, before, after);
+            return ShmRead.Status.CLASH;
         }
         if (mode != 0 && mode != 1) {
-            return ShmRead.badMode(mode, before);
+            return ShmRead.Status.BAD_MODE;
         }
-        return ShmRead.ok(new ShmSample(mode, before, cSec, cUSec, Integer.toUnsignedLong(cNSec), rSec, rUSec,
-                Integer.toUnsignedLong(rNSec), lp, prec, ns), after);
+        into.set(mode, before, cSec, cUSec, Integer.toUnsignedLong(cNSec), rSec, rUSec, Integer.toUnsignedLong(rNSec),
+                lp, prec, ns);
+        return ShmRead.Status.OK;
     }
 
     // ---- lifetime -----------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ public final class ShmSample {
 
     /** Whether the nanosecond fields agree with the microsecond ones, so that a reader uses them. */
     public boolean hasNanoseconds() {
-        return clockTimeStampNSec / 1000 == clockTimeStampUSec && receiveTimeStampNSec / 1000 == receiveTimeStampUSec;
+        return hasNanoseconds(clockTimeStampUSec, clockTimeStampNSec, receiveTimeStampUSec, receiveTimeStampNSec);
     }
 
     /** Nanoseconds of the clock time stamp as ntpd takes them. */
@@ -109,6 +109,11 @@ public final class ShmSample {
     /** Nanoseconds of the receive time stamp as ntpd takes them. */
     public long receiveNanos() {
         return hasNanoseconds() ? receiveTimeStampNSec : receiveTimeStampUSec * 1000L;
+    }
+
+    // ntpd's rule, in one place for ShmSample and Mutable.
+    static boolean hasNanoseconds(int clockUSec, long clockNSec, int receiveUSec, long receiveNSec) {
+        return clockNSec / 1000 == clockUSec && receiveNSec / 1000 == receiveUSec;
     }
 
     /** The reference clock's time ("real"), at nanosecond resolution where the writer gave it. */
@@ -161,6 +166,164 @@ public final class ShmSample {
                 + " offset=" + formatSeconds(offsetNanos()) + "s leap=" + leap + " precision=" + precision
                 + " mode=" + mode + " count=" + count + " nsamples=" + nsamples
                 + (hasNanoseconds() ? "" : " (microseconds only)") + "]";
+    }
+
+    /**
+     * A caller-owned sample that {@link NtpdShm#peek(Mutable)} and {@link NtpdShm#consume(Mutable)} fill in place,
+     * for readers that poll often and must not allocate: such a read allocates nothing (0 B per read), where
+     * {@link NtpdShm#peek()} allocates a {@link ShmRead} and a {@link ShmSample} for every sample it returns.
+     *
+     * <p>Its getters mean what {@link ShmSample}'s do and hold the last sample read with status
+     * {@link ShmRead.Status#OK}; a read with any other status leaves them as they were. Not thread-safe: use one
+     * per reading thread. {@link #toSample()} gives an immutable copy to keep.
+     *
+     * <pre>{@code
+     * ShmSample.Mutable s = new ShmSample.Mutable();
+     * if (monitor.peek(s) == ShmRead.Status.OK) {
+     *     record(s.offsetNanos());
+     * }
+     * }</pre>
+     */
+    public static final class Mutable {
+        private boolean filled;
+        private int mode;
+        private int count;
+        private long clockTimeStampSec;
+        private int clockTimeStampUSec;
+        private long clockTimeStampNSec;
+        private long receiveTimeStampSec;
+        private int receiveTimeStampUSec;
+        private long receiveTimeStampNSec;
+        private int leap;
+        private int precision;
+        private int nsamples;
+
+        /** An empty holder: {@link #isFilled()} is false until a read returns OK. */
+        public Mutable() {
+        }
+
+        void set(int mode, int count, long clockSec, int clockUSec, long clockNSec, long receiveSec, int receiveUSec,
+                 long receiveNSec, int leap, int precision, int nsamples) {
+            this.filled = true;
+            this.mode = mode;
+            this.count = count;
+            this.clockTimeStampSec = clockSec;
+            this.clockTimeStampUSec = clockUSec;
+            this.clockTimeStampNSec = clockNSec;
+            this.receiveTimeStampSec = receiveSec;
+            this.receiveTimeStampUSec = receiveUSec;
+            this.receiveTimeStampNSec = receiveNSec;
+            this.leap = leap;
+            this.precision = precision;
+            this.nsamples = nsamples;
+        }
+
+        void set(ShmSample s) {
+            set(s.mode, s.count, s.clockTimeStampSec, s.clockTimeStampUSec, s.clockTimeStampNSec,
+                    s.receiveTimeStampSec, s.receiveTimeStampUSec, s.receiveTimeStampNSec, s.leap, s.precision,
+                    s.nsamples);
+        }
+
+        /** Whether a read has filled it yet. */
+        public boolean isFilled() {
+            return filled;
+        }
+
+        /** {@code mode}: 0 (no torn-read protection) or 1 (count-protected). */
+        public int mode() {
+            return mode;
+        }
+
+        /** {@code count} as read before the copy. */
+        public int count() {
+            return count;
+        }
+
+        /** {@code clockTimeStampSec}: the reference clock's time ("real"). */
+        public long clockTimeStampSec() {
+            return clockTimeStampSec;
+        }
+
+        /** {@code clockTimeStampUSec}. */
+        public int clockTimeStampUSec() {
+            return clockTimeStampUSec;
+        }
+
+        /** {@code clockTimeStampNSec}, unsigned. */
+        public long clockTimeStampNSec() {
+            return clockTimeStampNSec;
+        }
+
+        /** {@code receiveTimeStampSec}: the system clock when the sample was taken ("clock"). */
+        public long receiveTimeStampSec() {
+            return receiveTimeStampSec;
+        }
+
+        /** {@code receiveTimeStampUSec}. */
+        public int receiveTimeStampUSec() {
+            return receiveTimeStampUSec;
+        }
+
+        /** {@code receiveTimeStampNSec}, unsigned. */
+        public long receiveTimeStampNSec() {
+            return receiveTimeStampNSec;
+        }
+
+        /** {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync. */
+        public int leap() {
+            return leap;
+        }
+
+        /** {@code precision}: log2 seconds. */
+        public int precision() {
+            return precision;
+        }
+
+        /** {@code nsamples}. */
+        public int nsamples() {
+            return nsamples;
+        }
+
+        /** Whether the nanosecond fields agree with the microsecond ones, so that a reader uses them. */
+        public boolean hasNanoseconds() {
+            return ShmSample.hasNanoseconds(clockTimeStampUSec, clockTimeStampNSec, receiveTimeStampUSec,
+                    receiveTimeStampNSec);
+        }
+
+        /** Nanoseconds of the clock time stamp as ntpd takes them. */
+        public long clockNanos() {
+            return hasNanoseconds() ? clockTimeStampNSec : clockTimeStampUSec * 1000L;
+        }
+
+        /** Nanoseconds of the receive time stamp as ntpd takes them. */
+        public long receiveNanos() {
+            return hasNanoseconds() ? receiveTimeStampNSec : receiveTimeStampUSec * 1000L;
+        }
+
+        /** How far the reference clock is ahead of the system clock, in nanoseconds, as {@link ShmSample#offsetNanos()}. */
+        public long offsetNanos() {
+            return (clockTimeStampSec - receiveTimeStampSec) * 1_000_000_000L + (clockNanos() - receiveNanos());
+        }
+
+        /**
+         * An immutable copy.
+         *
+         * @throws IllegalStateException if no read has filled it yet
+         */
+        public ShmSample toSample() {
+            if (!filled) {
+                throw new IllegalStateException("no sample read into this holder yet; check the status the read"
+                        + " returned is OK first");
+            }
+            return new ShmSample(mode, count, clockTimeStampSec, clockTimeStampUSec, clockTimeStampNSec,
+                    receiveTimeStampSec, receiveTimeStampUSec, receiveTimeStampNSec, leap, precision, nsamples);
+        }
+
+        /** As {@link ShmSample#toString()}, or {@code ShmSample.Mutable[empty]}. */
+        @Override
+        public String toString() {
+            return filled ? toSample().toString() : "ShmSample.Mutable[empty]";
+        }
     }
 
     /** Nanoseconds as signed seconds with nine decimals: {@code -1.000000000}. */

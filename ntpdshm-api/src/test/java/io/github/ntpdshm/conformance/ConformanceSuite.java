@@ -359,7 +359,21 @@ public abstract class ConformanceSuite {
             int clash = 0;
             long deadline = System.nanoTime() + 20 * SECOND;
             try {
+                ShmSample.Mutable holder = new ShmSample.Mutable();
+                boolean intoHolder = false;
                 while ((clash < 10 || ok < 10) && System.nanoTime() < deadline) {
+                    // Alternately the allocating read and the one into a caller's holder: the same algorithm.
+                    intoHolder = !intoHolder;
+                    if (intoHolder) {
+                        ShmRead.Status st = reader.peek(holder);
+                        if (st == ShmRead.Status.CLASH) {
+                            clash++;
+                        } else if (st == ShmRead.Status.OK) {
+                            ok++;
+                            assertEquals(-SECOND, holder.offsetNanos(), "torn sample in the holder: " + holder);
+                        }
+                        continue;
+                    }
                     ShmRead r = reader.peek();
                     if (r.status() == ShmRead.Status.CLASH) {
                         clash++;
@@ -387,6 +401,57 @@ public abstract class ConformanceSuite {
             assertEquals(ShmRead.Status.BAD_MODE, r.status());
             assertEquals(7, r.mode());
             assertFalse(r.sample().isPresent());
+        }
+    }
+
+    @Test
+    void readsIntoACallerOwnedHolderAsPeekAndConsumeDo() {
+        try (NtpdShm shm = open(27, ShmLayout.LP64)) {
+            ShmSample.Mutable into = new ShmSample.Mutable();
+            assertEquals(ShmRead.Status.NOT_VALID, shm.peek(into));
+            assertFalse(into.isFilled(), "a read that found nothing leaves the holder as it was");
+            assertThrows(IllegalStateException.class, into::toSample);
+            shm.update(Instant.ofEpochSecond(T0, 5), Instant.ofEpochSecond(T0 + 1, 7));
+            assertEquals(ShmRead.Status.OK, shm.peek(into));
+            assertTrue(shm.isValid(), "peek never writes");
+            assertTrue(into.isFilled());
+            assertEquals(shm.peek().sample().get(), into.toSample(), "the same sample as peek()");
+            assertEquals(-SECOND - 2, into.offsetNanos());
+            assertEquals(T0, into.clockTimeStampSec());
+            assertEquals(5L, into.clockTimeStampNSec());
+            assertEquals(0, into.clockTimeStampUSec());
+            assertEquals(T0 + 1, into.receiveTimeStampSec());
+            assertEquals(7L, into.receiveNanos());
+            assertEquals(1, into.mode());
+            assertEquals(NtpdShm.DEFAULT_PRECISION, into.precision());
+            assertTrue(into.hasNanoseconds());
+            assertEquals(into.toSample().toString(), into.toString());
+            assertEquals(ShmRead.Status.OK, shm.consume(into));
+            assertFalse(shm.isValid(), "a consuming read clears valid");
+            assertEquals(ShmRead.Status.NOT_VALID, shm.consume(into));
+            assertEquals(-SECOND - 2, into.offsetNanos(), "NOT_VALID keeps the last sample");
+            shm.setMode(7);
+            shm.setValid(true);
+            assertEquals(ShmRead.Status.BAD_MODE, shm.peek(into));
+            assertEquals(1, into.mode(), "BAD_MODE keeps the last sample");
+        }
+    }
+
+    @Test
+    void readingIntoAHolderKeepsTheHandlesRules() {
+        try (NtpdShm writer = open(28, ShmLayout.ILP32);
+             NtpdShm monitor = NtpdShm.open(segments.options(28, backend()).readOnly(true).build())) {
+            writer.update(Instant.ofEpochSecond(T0, 123_456_789), Instant.ofEpochSecond(T0, 123_456_789));
+            ShmSample.Mutable into = new ShmSample.Mutable();
+            assertEquals(ShmRead.Status.OK, monitor.peek(into));
+            assertEquals(0L, into.offsetNanos());
+            assertEquals(123_456, into.clockTimeStampUSec(), "the 80-byte layout's fields");
+            assertThrows(IllegalStateException.class, () -> monitor.consume(into), "a read-only handle never consumes");
+            assertThrows(NullPointerException.class, () -> writer.peek((ShmSample.Mutable) null));
+            writer.close();
+            assertThrows(IllegalStateException.class, () -> writer.peek(into));
+            assertThrows(IllegalStateException.class, () -> writer.consume(into));
+            assertTrue(monitor.isValid());
         }
     }
 
