@@ -16,6 +16,7 @@ import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,7 +37,16 @@ final class ShmHandle implements NtpdShm {
     /** {@code shm_segsz} in the LP64 Linux {@code struct shmid_ds} (x86_64, aarch64: after a 48-byte ipc_perm). */
     private static final int SHMID_DS_SEGSZ_LP64 = 48;
 
-    private final Object lock = new Object();
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(ShmHandle.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ShmBackend backend;
     private final ShmOptions options;
     private final ShmLayout layout;
@@ -48,16 +58,22 @@ final class ShmHandle implements NtpdShm {
     private final int oClockSec, oClockUSec, oClockNSec, oRecvSec, oRecvUSec, oRecvNSec;
     private final int oLeap, oPrecision, oNsamples, oValid;
 
-    // Guarded by lock.
-    private boolean closed;
+    /** Whether an access racing {@link ShmMemory#detach()} fails in Java, so reads need not take the lock. */
+    private final boolean closeSafe;
+
+    /**
+     * The handle's lock, 1 while held: one CAS to take, a release store to give back (an uncontended
+     * {@code synchronized} costs two CAS on JDK 21+, a third of an update). Writers, close and, where the memory
+     * is not close-safe, readers take it.
+     */
+    @SuppressWarnings("unused")  // through LOCKED
+    private int locked;
+    /** Set under the lock; read without it by close-safe reads. */
+    private volatile boolean closed;
+    // Guarded by the lock.
     private boolean modeWritten;
     private int leap;
     private int precision = DEFAULT_PRECISION;
-    // The last read's mode and counts, and the sample of the allocating reads: written only by readSample.
-    private final ShmSample.Mutable scratch = new ShmSample.Mutable();
-    private int lastMode;
-    private int lastCountBefore;
-    private int lastCountAfter;
 
     private ShmHandle(ShmBackend backend, ShmOptions options, ShmLayout layout, int shmid, ShmMemory mem) {
         this.backend = backend;
@@ -66,6 +82,7 @@ final class ShmHandle implements NtpdShm {
         this.shmid = shmid;
         this.mem = mem;
         this.readOnly = options.readOnly();
+        this.closeSafe = mem.isCloseSafe();
         this.timeT64 = layout.timeTSize() == 8;
         this.oClockSec = layout.clockTimeStampSec();
         this.oClockUSec = layout.clockTimeStampUSec();
@@ -274,16 +291,12 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public boolean isClosed() {
-        synchronized (lock) {
-            return closed;
-        }
+        return closed;
     }
 
     @Override
     public ShmSegment segment() {
-        synchronized (lock) {
-            checkOpen();
-        }
+        checkOpen();
         for (ShmSegment s : ShmSegment.list()) {
             if (s.shmid() == shmid) {
                 return s;
@@ -298,12 +311,39 @@ final class ShmHandle implements NtpdShm {
                 + backend.name() + (readOnly ? " read-only" : "") + (isClosed() ? " closed" : "") + "]";
     }
 
+    // ---- the lock -----------------------------------------------------------------------------------------
+
+    private void lock() {
+        if (!LOCKED.compareAndSet(this, 0, 1)) {
+            lockContended();
+        }
+    }
+
+    private void lockContended() {
+        // Held for tens of nanoseconds (a sample) or one system call (close): spin briefly, then yield.
+        for (int spins = 0; !LOCKED.compareAndSet(this, 0, 1); spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void unlock() {
+        LOCKED.setRelease(this, 0);
+    }
+
     // ---- guards -------------------------------------------------------------------------------------------
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") is closed; open it again");
+            throw closedException();
         }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") is closed; open it again");
     }
 
     private void checkWritable() {
@@ -380,16 +420,22 @@ final class ShmHandle implements NtpdShm {
     }
 
     private int readInt(int offset) {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             return mem.getInt(offset);
+        } finally {
+            unlock();
         }
     }
 
     private void writeInt(int offset, int value) {
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             mem.putInt(offset, value);
+        } finally {
+            unlock();
         }
     }
 
@@ -398,17 +444,23 @@ final class ShmHandle implements NtpdShm {
     }
 
     private long readTime(int offset) {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             return getTime(offset);
+        } finally {
+            unlock();
         }
     }
 
     private void writeTime(String field, int offset, long sec) {
         checkSeconds(field, sec);
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             putTime(offset, sec);
+        } finally {
+            unlock();
         }
     }
 
@@ -419,26 +471,35 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public void setMode(int mode) {
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             mem.putInt(ShmLayout.MODE, mode);
             modeWritten = mode == 1;
+        } finally {
+            unlock();
         }
     }
 
     @Override
     public int getCount() {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             return mem.getIntOpaque(ShmLayout.COUNT);
+        } finally {
+            unlock();
         }
     }
 
     @Override
     public void setCount(int count) {
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             mem.putIntOpaque(ShmLayout.COUNT, count);
+        } finally {
+            unlock();
         }
     }
 
@@ -512,10 +573,13 @@ final class ShmHandle implements NtpdShm {
     @Override
     public void setLeap(int leap) {
         checkLeap(leap);
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             mem.putInt(oLeap, leap);
             this.leap = leap;
+        } finally {
+            unlock();
         }
     }
 
@@ -527,10 +591,13 @@ final class ShmHandle implements NtpdShm {
     @Override
     public void setPrecision(int precision) {
         checkPrecision(precision);
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             mem.putInt(oPrecision, precision);
             this.precision = precision;
+        } finally {
+            unlock();
         }
     }
 
@@ -546,17 +613,23 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public boolean isValid() {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             return mem.getIntOpaque(oValid) != 0;
+        } finally {
+            unlock();
         }
     }
 
     @Override
     public void setValid(boolean valid) {
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             mem.putIntOpaque(oValid, valid ? 1 : 0);
+        } finally {
+            unlock();
         }
     }
 
@@ -564,9 +637,12 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public double getClockTimeStamp() {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             return getTime(oClockSec) + mem.getInt(oClockUSec) / 1e6;
+        } finally {
+            unlock();
         }
     }
 
@@ -577,9 +653,12 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public double getReceiveTimeStamp() {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             return getTime(oRecvSec) + mem.getInt(oRecvUSec) / 1e6;
+        } finally {
+            unlock();
         }
     }
 
@@ -597,11 +676,14 @@ final class ShmHandle implements NtpdShm {
             nanos = 0;
         }
         checkTime(what, sec, nanos);
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             putTime(oSec, sec);
             mem.putInt(oUSec, nanos / 1000);
             mem.putInt(oNSec, nanos);
+        } finally {
+            unlock();
         }
     }
 
@@ -673,12 +755,15 @@ final class ShmHandle implements NtpdShm {
     private void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int newPrecision) {
         checkTime("clock", clockSec, clockNanos);
         checkTime("receive", receiveSec, receiveNanos);
-        synchronized (lock) {
+        lock();
+        try {
             checkWritable();
             if (newPrecision != KEEP_PRECISION) {
                 precision = newPrecision;
             }
             publish(clockSec, clockNanos, receiveSec, receiveNanos, leap, precision);
+        } finally {
+            unlock();
         }
     }
 
@@ -718,55 +803,69 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public ShmRead peek() {
-        synchronized (lock) {
-            checkOpen();
-            return toRead(readSample(false, scratch));
-        }
+        ShmSample.Mutable m = new ShmSample.Mutable();
+        return toRead(read(false, m), m);
     }
 
     @Override
     public ShmRead consume() {
-        synchronized (lock) {
-            checkConsumable();
-            return toRead(readSample(true, scratch));
-        }
+        ShmSample.Mutable m = new ShmSample.Mutable();
+        return toRead(read(true, m), m);
     }
 
     @Override
     public ShmRead.Status peek(ShmSample.Mutable into) {
-        Objects.requireNonNull(into, "into");
-        synchronized (lock) {
-            checkOpen();
-            return readSample(false, into);
-        }
+        return read(false, Objects.requireNonNull(into, "into"));
     }
 
     @Override
     public ShmRead.Status consume(ShmSample.Mutable into) {
-        Objects.requireNonNull(into, "into");
-        synchronized (lock) {
-            checkConsumable();
-            return readSample(true, into);
+        return read(true, Objects.requireNonNull(into, "into"));
+    }
+
+    /**
+     * The read under the lock, or without it where the memory is close-safe: Panama's shared arena makes an
+     * access racing close() fail in Java, so a concurrent close cannot make a read touch unmapped memory.
+     * Readers never need the lock against writers: the count protocol catches a torn sample, as in ntpd.
+     */
+    private ShmRead.Status read(boolean consume, ShmSample.Mutable into) {
+        if (closeSafe) {
+            checkReadable(consume);
+            try {
+                return readSample(consume, into);
+            } catch (IllegalStateException e) {
+                if (closed) {
+                    throw closedException();
+                }
+                throw e;
+            }
+        }
+        lock();
+        try {
+            checkReadable(consume);
+            return readSample(consume, into);
+        } finally {
+            unlock();
         }
     }
 
-    private void checkConsumable() {
+    private void checkReadable(boolean consume) {
         checkOpen();
-        if (readOnly) {
+        if (consume && readOnly) {
             throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") was opened read-only;"
                     + " a consuming read clears valid, so use peek() or open it read-write");
         }
     }
 
-    /** The immutable result of the read just made into {@link #scratch}; under the lock. */
-    private ShmRead toRead(ShmRead.Status status) {
+    /** The immutable result of a read into {@code m}. */
+    private static ShmRead toRead(ShmRead.Status status, ShmSample.Mutable m) {
         switch (status) {
             case OK:
-                return ShmRead.ok(scratch.toSample(), lastCountAfter);
+                return ShmRead.ok(m.toSample(), m.readCountAfter);
             case CLASH:
-                return ShmRead.clash(lastMode, lastCountBefore, lastCountAfter);
+                return ShmRead.clash(m.readMode, m.readCountBefore, m.readCountAfter);
             case BAD_MODE:
-                return ShmRead.badMode(lastMode, lastCountBefore);
+                return ShmRead.badMode(m.readMode, m.readCountBefore);
             default:
                 return ShmRead.notValid();
         }
@@ -802,9 +901,9 @@ final class ShmHandle implements NtpdShm {
             VarHandle.fullFence();
         }
         int after = m.getIntOpaque(ShmLayout.COUNT);
-        lastMode = mode;
-        lastCountBefore = before;
-        lastCountAfter = after;
+        into.readMode = mode;
+        into.readCountBefore = before;
+        into.readCountAfter = after;
         if (mode == 1 && (before != after || !stillValid)) {
             return ShmRead.Status.CLASH;
         }
@@ -820,19 +919,23 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public void removeSegment() {
-        synchronized (lock) {
+        lock();
+        try {
             checkOpen();
             try {
                 backend.shmctl(shmid, ShmBackend.IPC_RMID, null);
             } catch (ErrnoException e) {
                 throw failure(backend, "shmctl(IPC_RMID)", options, e.errno(), layout);
             }
+        } finally {
+            unlock();
         }
     }
 
     @Override
     public void close() {
-        synchronized (lock) {
+        lock();
+        try {
             if (closed) {
                 return;
             }
@@ -842,6 +945,8 @@ final class ShmHandle implements NtpdShm {
             } catch (ErrnoException e) {
                 throw failure(backend, "shmdt", options, e.errno(), layout);
             }
+        } finally {
+            unlock();
         }
     }
 }

@@ -197,6 +197,10 @@ public final class ShmSample {
         private int leap;
         private int precision;
         private int nsamples;
+        // What the last read saw whatever its status, for the allocating reads' ShmRead: not part of the sample.
+        int readMode;
+        int readCountBefore;
+        int readCountAfter;
 
         /** An empty holder: {@link #isFilled()} is false until a read returns OK. */
         public Mutable() {

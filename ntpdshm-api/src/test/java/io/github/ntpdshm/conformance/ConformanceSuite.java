@@ -504,6 +504,44 @@ public abstract class ConformanceSuite {
     }
 
     @Test
+    void closingWhileOtherThreadsReadAndWriteNeverTouchesDetachedMemory() throws Exception {
+        for (int round = 0; round < 40; round++) {
+            NtpdShm shm = open(27, ShmLayout.LP64);
+            shm.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(2);
+            Thread reader = new Thread(() -> untilClosed(running, unexpected, () -> shm.peek(new ShmSample.Mutable())));
+            Thread writer = new Thread(() -> untilClosed(running, unexpected,
+                    () -> shm.update(T0, 0, T0, 0)));
+            reader.start();
+            writer.start();
+            running.await();
+            shm.close();
+            reader.join();
+            writer.join();
+            if (unexpected.get() != null) {
+                throw new AssertionError("an access racing close() failed otherwise than 'closed'", unexpected.get());
+            }
+        }
+    }
+
+    private static void untilClosed(java.util.concurrent.CountDownLatch running, AtomicReference<Throwable> unexpected,
+                                    Runnable access) {
+        running.countDown();
+        try {
+            while (true) {
+                access.run();
+            }
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).contains("is closed")) {
+                unexpected.set(e);
+            }
+        } catch (Throwable t) {
+            unexpected.set(t);
+        }
+    }
+
+    @Test
     void closeDetaches() {
         NtpdShm shm = open(18, ShmLayout.LP64);
         assertEquals(1, shm.segment().attachCount());

@@ -35,6 +35,12 @@ final class PanamaMemory implements ShmMemory {
         return readOnly;
     }
 
+    /** The view belongs to a shared arena that detach closes before {@code shmdt}: a racing access throws. */
+    @Override
+    public boolean isCloseSafe() {
+        return true;
+    }
+
     @Override
     public int getInt(int offset) {
         return (int) INT.get(segment, (long) offset);
