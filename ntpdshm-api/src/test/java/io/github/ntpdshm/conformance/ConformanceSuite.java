@@ -14,15 +14,6 @@ import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -612,88 +603,26 @@ public abstract class ConformanceSuite {
 
     @Test
     void accessDeniedIsEaccesWithOwnerAndPermissionsAndAReadOnlyMonitorWorks() throws Exception {
-        assumeTrue(isRoot() && Files.isExecutable(Paths.get("/usr/bin/setpriv")),
-                "needs root and setpriv to run a JVM as nobody");
+        assumeTrue(OtherUser.available(), "needs root and setpriv to run a JVM as nobody");
         try (NtpdShm rootOnly = NtpdShm.open(segments.options(0, backend()).layout(ShmLayout.LP64).build());
              NtpdShm readable = NtpdShm.open(segments.options(24, backend()).layout(ShmLayout.LP64)
                      .permissions(0644).build())) {
             assertEquals(0600, rootOnly.segment().permissions());
             readable.update(Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
-            Path cp = classPathForOtherUsers();
-            String denied = runAsNobody(cp, 0, "rw");
+            String denied = runAsNobody(0, "rw");
             assertTrue(denied.contains("FAILED errno=EACCES"), denied);
             assertTrue(denied.contains("uid 0 with permissions 0600") && denied.contains("uid 65534"), denied);
             assertTrue(denied.contains(NtpdShmException.hex(segments.key(0))), denied);
-            String monitor = runAsNobody(cp, 24, "ro");
+            String monitor = runAsNobody(24, "ro");
             assertTrue(monitor.contains("OPENED layout=LP64 read=OK"), monitor);
-            String writer = runAsNobody(cp, 24, "rw");
+            String writer = runAsNobody(24, "rw");
             assertTrue(writer.contains("FAILED errno=EACCES"), writer);
         }
     }
 
-    private String runAsNobody(Path cp, int unit, String mode) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        CPeer.Result r = CPeer.run(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                java, "--enable-native-access=ALL-UNNAMED", "-cp", cp.resolve("*") + ":" + cp.resolve("classes"),
-                OpenAs.class.getName(), backend(), Integer.toHexString(segments.keyBase()), Integer.toString(unit),
-                mode), 60);
-        return r.output;
-    }
-
-    private static boolean isRoot() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
-            if (line.startsWith("Uid:")) {
-                return line.substring(4).trim().split("\\s+")[1].equals("0");
-            }
-        }
-        return false;
-    }
-
-    /** This JVM's class path copied where {@code nobody} can read it ({@code ~/.m2} under /root is not). */
-    private static synchronized Path classPathForOtherUsers() throws IOException {
-        Path dir = Files.createTempDirectory("ntpdshm-cp");
-        dir.toFile().deleteOnExit();
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Paths.get(entry);
-            if (Files.isDirectory(p)) {
-                copyTree(p, classes);
-            } else if (Files.isRegularFile(p)) {
-                Files.copy(p, dir.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-                f.toFile().deleteOnExit();
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return dir;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(d).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.copy(f, to.resolve(from.relativize(f).toString()), StandardCopyOption.REPLACE_EXISTING);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+    private String runAsNobody(int unit, String mode) throws IOException {
+        return OtherUser.runAsNobody(OpenAs.class.getName(), Arrays.asList(backend(),
+                Integer.toHexString(segments.keyBase()), Integer.toString(unit), mode), 60);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
 import io.github.ntpdshm.conformance.CPeer;
+import io.github.ntpdshm.conformance.OtherUser;
 import io.github.ntpdshm.conformance.TestSegments;
 
 import java.io.IOException;
@@ -76,7 +77,6 @@ class InteropTest {
     private static final List<String> NTPQ_LINES = new ArrayList<>();
     private static final Map<String, String> VERSIONS = new LinkedHashMap<>();
     private static Path work;
-    private static Path nobodyClassPath;
     /** Set once {@link RealUnits#checkFree} passed: only then may the suite remove segments on the real keys. */
     private static boolean claimed;
 
@@ -130,9 +130,6 @@ class InteropTest {
             copyTree(work, logs, p -> p.toString().endsWith(".log") || p.toString().endsWith(".conf")
                     || p.toString().endsWith(".txt"));
             deleteTree(work);
-        }
-        if (nobodyClassPath != null) {
-            deleteTree(nobodyClassPath);
         }
         StringBuilder md = new StringBuilder();
         md.append(SUMMARY.markdown());
@@ -452,48 +449,9 @@ class InteropTest {
     }
 
     private static String runAsNobody(String specs) throws IOException {
-        Path cp = nobodyClassPath();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(Arrays.asList(SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups",
-                java, "--enable-native-access=ALL-UNNAMED", "-Duser.home=" + cp, "-Djna.tmpdir=" + cp.resolve("tmp"),
-                "-Djava.io.tmpdir=" + cp.resolve("tmp"), "-cp", cp.resolve("*") + ":" + cp.resolve("classes"),
-                OpenEach.class.getName(), Integer.toHexString(RealUnits.BASE), specs));
-        cmd.addAll(BACKENDS);
-        return CPeer.run(cmd, 120).output;
-    }
-
-    /** This JVM's class path copied where nobody can read it (~/.m2 under /root is not). */
-    private static synchronized Path nobodyClassPath() throws IOException {
-        if (nobodyClassPath != null) {
-            return nobodyClassPath;
-        }
-        Path dir = Files.createTempDirectory("ntpdshm-interop-cp");
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Paths.get(entry);
-            if (Files.isDirectory(p)) {
-                copyTree(p, classes, x -> true);
-            } else if (Files.isRegularFile(p)) {
-                Files.copy(p, dir.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-        nobodyClassPath = dir;
-        return dir;
+        List<String> args = new ArrayList<>(Arrays.asList(Integer.toHexString(RealUnits.BASE), specs));
+        args.addAll(BACKENDS);
+        return OtherUser.runAsNobody(OpenEach.class.getName(), args, 120);
     }
 
     // ---- 3. gpsd's ntpshmmon reads us ------------------------------------------------------------------------
