@@ -23,8 +23,11 @@ import java.time.Instant;
  * as {@link ShmRead.Status#CLASH}, never as data.
  *
  * <h2>Threads and lifetime</h2>
- * A handle is safe to share between threads: every method holds the handle's lock, so updates never
- * interleave and no access races {@link #close()}. After {@code close()} every method but {@code close()},
+ * A handle is safe to share between threads: writes and {@link #close()} hold the handle's lock, so updates
+ * never interleave and no write races {@code close()}. Reads hold it too, except where the backend's memory
+ * itself makes an access racing {@code close()} fail in Java (Panama); a read concurrent with a write in the same
+ * process is protected by the count protocol, as ntpd's is, and reports a {@link ShmRead.Status#CLASH} rather
+ * than a torn sample. After {@code close()} every method but {@code close()},
  * {@link #isClosed()} and the identity getters throws {@link IllegalStateException}; the detached address is
  * never touched. Closing detaches but leaves the segment in place, as ntpd and gpsd do; {@link #removeSegment()}
  * removes it.
