@@ -114,9 +114,13 @@ final class Jar {
         return cmd;
     }
 
+    /** Where each run's stdout and stderr go: in the build directory, so that runs leave nothing in /tmp. */
+    private static final Path RUNS = java.nio.file.Paths.get("target", "cli-runs").toAbsolutePath();
+
     static Running start(List<String> cmd, Path dir) throws IOException {
-        Path out = Files.createTempFile("ntpdshm-out", ".txt");
-        Path err = Files.createTempFile("ntpdshm-err", ".txt");
+        Files.createDirectories(RUNS);
+        Path out = Files.createTempFile(RUNS, "out", ".txt");
+        Path err = Files.createTempFile(RUNS, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         if (dir != null) {
