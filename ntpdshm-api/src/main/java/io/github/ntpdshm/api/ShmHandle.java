@@ -670,11 +670,7 @@ final class ShmHandle implements NtpdShm {
     private void setTimeStamp(String what, double seconds, int oSec, int oUSec, int oNSec) {
         checkSeconds(what, seconds);
         long sec = wholeSeconds(seconds);
-        int nanos = nanosOf(seconds, sec);
-        if (nanos == NANOS_PER_SECOND) {
-            sec++;
-            nanos = 0;
-        }
+        int nanos = nanosOf(seconds);
         checkTime(what, sec, nanos);
         lock();
         try {
@@ -687,13 +683,21 @@ final class ShmHandle implements NtpdShm {
         }
     }
 
+    // Seconds since the epoch as a double, split into whole seconds and nanoseconds rounded to the nearest; a
+    // fraction that rounds up to a whole second carries into the seconds.
+
     private static long wholeSeconds(double t) {
-        return (long) Math.floor(t);
+        long sec = (long) Math.floor(t);
+        return roundedNanos(t, sec) == NANOS_PER_SECOND ? sec + 1 : sec;
     }
 
-    /** Nanoseconds of {@code t} past {@code sec}; may be exactly 1e9 after rounding, which callers carry. */
-    private static int nanosOf(double t, long sec) {
-        return (int) Math.round((t - sec) * 1e9);
+    private static int nanosOf(double t) {
+        int nanos = roundedNanos(t, (long) Math.floor(t));
+        return nanos == NANOS_PER_SECOND ? 0 : nanos;
+    }
+
+    private static int roundedNanos(double t, long floor) {
+        return (int) Math.round((t - floor) * 1e9);
     }
 
     // ---- the safe path ------------------------------------------------------------------------------------
@@ -702,11 +706,7 @@ final class ShmHandle implements NtpdShm {
     public void update(double clockTime) {
         checkSeconds("clock", clockTime);
         long cSec = wholeSeconds(clockTime);
-        int cNanos = nanosOf(clockTime, cSec);
-        if (cNanos == NANOS_PER_SECOND) {
-            cSec++;
-            cNanos = 0;
-        }
+        int cNanos = nanosOf(clockTime);
         Instant now = Instant.now();
         update(cSec, cNanos, now.getEpochSecond(), now.getNano(), KEEP_PRECISION);
     }
@@ -717,17 +717,9 @@ final class ShmHandle implements NtpdShm {
         checkSeconds("receive", receiveTime);
         checkPrecision(precision);
         long cSec = wholeSeconds(clockTime);
-        int cNanos = nanosOf(clockTime, cSec);
-        if (cNanos == NANOS_PER_SECOND) {
-            cSec++;
-            cNanos = 0;
-        }
+        int cNanos = nanosOf(clockTime);
         long rSec = wholeSeconds(receiveTime);
-        int rNanos = nanosOf(receiveTime, rSec);
-        if (rNanos == NANOS_PER_SECOND) {
-            rSec++;
-            rNanos = 0;
-        }
+        int rNanos = nanosOf(receiveTime);
         update(cSec, cNanos, rSec, rNanos, precision);
     }
 

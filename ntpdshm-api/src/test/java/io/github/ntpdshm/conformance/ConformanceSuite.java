@@ -157,6 +157,15 @@ public abstract class ConformanceSuite {
             assertEquals(500_000_000L, shm.getReceiveTimeStampNSec());
             assertEquals(T0 + 0.25, shm.getClockTimeStamp(), 1e-6);
             assertEquals(T0 + 0.5, shm.getReceiveTimeStamp(), 1e-6);
+            shm.setClockTimeStamp(1.9999999999);  // rounds to a whole second: the nanoseconds carry
+            assertEquals(2, shm.getClockTimeStampSec());
+            assertEquals(0, shm.getClockTimeStampUSec());
+            assertEquals(0L, shm.getClockTimeStampNSec());
+            shm.update(1.9999999999, 3.0000000004, -20);
+            assertEquals(2, shm.getClockTimeStampSec());
+            assertEquals(0L, shm.getClockTimeStampNSec());
+            assertEquals(3, shm.getReceiveTimeStampSec());
+            assertEquals(0L, shm.getReceiveTimeStampNSec());
         }
     }
 
