@@ -106,7 +106,7 @@ final class ShmHandle implements NtpdShm {
             if (e.errno() != ENOENT || !o.create()) {
                 throw failure(b, "shmget", o, e.errno(), asked.orElse(null));
             }
-            ShmLayout l = asked.orElse(ShmLayout.platform());
+            ShmLayout l = asked.orElseGet(() -> layoutForNewSegment(b, o));
             try {
                 id = b.shmget(key, l.size(), ShmBackend.IPC_CREAT | o.permissions());
             } catch (ErrnoException e2) {
@@ -142,6 +142,15 @@ final class ShmHandle implements NtpdShm {
             }
         }
         throw failure(b, "open", o, EIDRM, null);  // listed by shmget a moment ago: removed since
+    }
+
+    /** The layout of the local daemons, or a failure that says why there is none (see {@link LayoutChoice}). */
+    private static ShmLayout layoutForNewSegment(ShmBackend b, ShmOptions o) {
+        LayoutChoice c = LayoutChoice.forNewSegments();
+        return c.layout().orElseThrow(() -> new NtpdShmException("open", o.unit(), o.key(), 0, "open failed for unit "
+                + o.unit() + " (key " + hex(o.key()) + ", backend " + b.name() + "): no segment exists yet and no"
+                + " layout was given; layout for a new segment: " + c.evidence() + ". Give the layout of the daemon"
+                + " that will read it (ShmOptions.Builder.layout, or --layout)."));
     }
 
     private static ShmLayout resolveLayout(ShmBackend b, ShmOptions o, long size) {
