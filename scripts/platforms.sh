@@ -56,6 +56,8 @@ if [ ${#missing[@]} -gt 0 ] || [ ${#todo[@]} -gt 0 ]; then
       "zlib1g:$a")
     rm -rf "${root:?}/$a"; mkdir -p "$root/$a"
     for f in "$tmp"/*.deb; do dpkg -x "$f" "$root/$a"; done
+    # Absolute symlinks (ppc64el's /lib64/ld64.so.2) point into the host's /; make them point into the sysroot.
+    find "$root/$a" -type l -lname '/*' | while read -r l; do ln -sfn "$root/$a$(readlink "$l")" "$l"; done
     rm -rf "$tmp"
     touch "$root/$a/.complete"
   done
