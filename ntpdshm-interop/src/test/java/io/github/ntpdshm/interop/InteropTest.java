@@ -95,7 +95,7 @@ class InteropTest {
             }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("missing " + missing + ": scripts/test.sh --interop installs them"
-                        + " (apt-get install ntpsec gpsd socat gcc-multilib; chrony: apt-get download chrony &&"
+                        + " (apt-get install ntpsec gpsd socat gcc-i686-linux-gnu libc6-dev-i386-cross; chrony: apt-get download chrony &&"
                         + " dpkg -x chrony_*.deb /opt/chrony, or set CHRONY_ROOT)");
             }
             RealUnits.checkFree(true);
