@@ -54,9 +54,24 @@ public final class OtherUser {
                 "--clear-groups", java, "--enable-native-access=ALL-UNNAMED", "-Duser.home=" + cp,
                 // JNA and jffi unpack their native stubs; nobody cannot write root's caches
                 "-Djna.tmpdir=" + cp.resolve("tmp"), "-Djava.io.tmpdir=" + cp.resolve("tmp"),
-                "-cp", cp.resolve("*") + File.pathSeparator + cp.resolve("classes"), mainClass));
+                "-cp", copiedClassPath(cp), mainClass));
         cmd.addAll(args);
         return CPeer.run(cmd, timeoutSeconds).output;
+    }
+
+    /**
+     * The copies' class path, each jar named: a {@code dir/*} wildcard makes the JVM list the folder, which Debian's
+     * 32-bit JDKs under qemu-user cannot do where inode numbers exceed 32 bits (EOVERFLOW), and then drops the jars.
+     */
+    private static String copiedClassPath(Path cp) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                entries.add(cp.resolve(Paths.get(entry).getFileName()).toString());
+            }
+        }
+        entries.add(cp.resolve("classes").toString());
+        return String.join(File.pathSeparator, entries);
     }
 
     /**
