@@ -1,12 +1,16 @@
 package io.github.ntpdshm.cli;
 
+import io.github.ntpdshm.api.ShmBackends;
 import io.github.ntpdshm.api.ShmOptions;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -154,6 +158,27 @@ final class Converters {
                 // fall through
             }
             throw new TypeConversionException("'" + value + "' is not octal permission bits (0000..0777, e.g. 0600 or 0666)");
+        }
+    }
+
+    /**
+     * A backend name: one this project ships (even if it cannot work in this Java: using it then says why) or one
+     * found on the class path. Anything else is a typo, so a usage error.
+     */
+    static final class Backend implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            Set<String> names = new TreeSet<>(Arrays.asList("panama", "jna", "jnr"));
+            for (ShmBackends.Candidate c : ShmBackends.candidates()) {
+                if (c.isAvailable()) {
+                    names.add(c.name());
+                }
+            }
+            if (!names.contains(v)) {
+                throw new TypeConversionException("'" + value + "' is not a backend: choose " + String.join(", ", names));
+            }
+            return v;
         }
     }
 

@@ -112,7 +112,7 @@ final class Feed extends ShmCommand {
                     }
                 }
             }
-            out.println("fed " + fed + " samples to unit " + unit + " (key " + Fmt.hex(options.key())
+            out.println("fed " + fed + (fed == 1 ? " sample" : " samples") + " to unit " + unit + " (key " + Fmt.hex(options.key())
                     + "); detached, the segment stays");
             out.flush();
             code = 0;

@@ -47,7 +47,21 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(checkedStdout(execute(args)));
+    }
+
+    /**
+     * A run whose output could not be written (a full disk, {@code > /dev/full}, a closed pipe) failed: the JVM's
+     * PrintStream swallows write errors, so ask it before exiting.
+     */
+    static int checkedStdout(int code) {
+        if (System.out.checkError()) {
+            System.err.println("ntpdshm: could not write to standard output (disk full or the reader went away);"
+                    + " the output above is incomplete.");
+            System.err.flush();
+            return code == 0 ? FAILURE : code;
+        }
+        return code;
     }
 
     /** Runs the tool and returns its exit code. */
@@ -87,8 +101,9 @@ public final class Main implements Callable<Integer> {
             PrintWriter err = cmd.getErr();
             int code = FAILURE;
             if (ex instanceof NtpdShmException || ex instanceof CliException) {
-                err.println(name + ": " + ex.getMessage());
-                if (ex instanceof NtpdShmException && ((NtpdShmException) ex).operation().equals("backend")) {
+                err.println(name + ": " + toolWords(ex.getMessage()));
+                if (ex instanceof NtpdShmException && ((NtpdShmException) ex).operation().equals("backend")
+                        && panamaWantedButTooOld(command)) {
                     err.println(name + ": this is Java " + Runtime.version().feature() + "; the Panama backend needs"
                             + " Java 22 or newer: run the jar with one, or use the ntpdshm script, which picks one from"
                             + " JAVA_HOME or /usr/lib/jvm.");
@@ -106,6 +121,23 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return code;
         }
+    }
+
+    /** The hint about Java 22 is true only on an older Java, and only when Panama was asked for or nothing else works. */
+    private static boolean panamaWantedButTooOld(Object command) {
+        if (Runtime.version().feature() >= 22) {
+            return false;
+        }
+        String asked = command instanceof ShmCommand ? ((ShmCommand) command).backend : null;
+        if (asked == null) {
+            asked = System.getProperty(ShmBackends.PROPERTY);
+        }
+        return asked == null || asked.trim().isEmpty() || asked.trim().equalsIgnoreCase("panama");
+    }
+
+    /** The API's advice names its own calls; from the shell, name the tool's flag instead. */
+    static String toolWords(String message) {
+        return message.replace("ntpdshm takes permissions(0666)", "ntpdshm feed takes --permissions 0666");
     }
 
     /** {@code --version}: the tool's version, the Java running it and the backends it can use there. */

@@ -15,7 +15,7 @@ abstract class ShmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME", order = 90,
+    @Option(names = "--backend", paramLabel = "NAME", order = 90, converter = Converters.Backend.class,
             description = "panama, jna or jnr (default: the best that works in this Java; also -Dntpdshm.backend=NAME)")
     String backend;
 
