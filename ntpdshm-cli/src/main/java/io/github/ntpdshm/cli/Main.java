@@ -47,12 +47,27 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(checkedStdout(execute(args)));
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        System.exit(streams(cl) ? code : checkedStdout(code));
     }
 
     /**
-     * A run whose output could not be written (a full disk, {@code > /dev/full}, a closed pipe) failed: the JVM's
-     * PrintStream swallows write errors, so ask it before exiting.
+     * Whether the command that ran writes a stream of lines until stopped (feed, monitor, demo): those notice a
+     * closed stdout themselves (`| head`) and end normally, like a program killed by SIGPIPE.
+     */
+    private static boolean streams(CommandLine cl) {
+        ParseResult r = cl.getParseResult();
+        while (r != null && r.hasSubcommand()) {
+            r = r.subcommand();
+        }
+        String name = r == null ? "" : r.commandSpec().name();
+        return name.equals("feed") || name.equals("monitor") || name.equals("demo");
+    }
+
+    /**
+     * A run whose output could not be written (a full disk, {@code > /dev/full}) failed: the JVM's PrintStream
+     * swallows write errors, so ask it before exiting.
      */
     static int checkedStdout(int code) {
         if (System.out.checkError()) {
