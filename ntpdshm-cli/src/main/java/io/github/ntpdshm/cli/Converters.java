@@ -67,6 +67,18 @@ final class Converters {
         }
     }
 
+    /** A duration of zero or more, in nanoseconds. */
+    static final class NonNegativeDuration implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n = nanos(value);
+            if (n < 0) {
+                throw new TypeConversionException("'" + value + "' must not be negative (e.g. 0, 2s, 500ms)");
+            }
+            return n;
+        }
+    }
+
     /** A key base: {@code 0x4e545030} or decimal. */
     static final class KeyBase implements ITypeConverter<Integer> {
         @Override
