@@ -155,9 +155,12 @@ final class ShmRules {
         if (s.size() == daemonLayout.size()) {
             return Optional.empty();
         }
-        String what = s.size() < daemonLayout.size()
-                ? "its shmget for " + daemonLayout.size() + " bytes fails with EINVAL, so it never attaches"
-                : "it attaches but reads every field after count at the wrong offset";
+        String what = s.size() > daemonLayout.size()
+                ? "it attaches but reads every field after count at the wrong offset"
+                : d == Daemon.CHRONY
+                ? "its shmget for " + daemonLayout.size() + " bytes fails with EINVAL, and chronyd exits at start"
+                        + " (\"Fatal error : shmget() failed : Invalid argument\")"
+                : "its shmget for " + daemonLayout.size() + " bytes fails with EINVAL, so it never attaches";
         return Optional.of("the segment is " + s.size() + " bytes"
                 + s.layout().map(l -> " (" + l.name() + ")").orElse(" (no known layout)") + " but " + d.label
                 + " on this machine uses " + daemonLayout.size() + " bytes (" + daemonLayout.name() + "): " + what
