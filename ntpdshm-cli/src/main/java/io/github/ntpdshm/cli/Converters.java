@@ -79,6 +79,53 @@ final class Converters {
         }
     }
 
+    /** Where to listen: {@code HOST:PORT}, {@code [::1]:PORT} or {@code :PORT} (every address). */
+    static final class HostPort {
+        /** null: every address. */
+        final String host;
+        final int port;
+
+        HostPort(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        String display() {
+            return host == null ? "0.0.0.0" : host.contains(":") ? "[" + host + "]" : host;
+        }
+
+        @Override
+        public String toString() {
+            return (host == null ? "" : display()) + ":" + port;
+        }
+    }
+
+    /** {@code HOST:PORT}; port 0 picks a free one. */
+    static final class HostPortConverter implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            String v = value.trim();
+            int colon = v.lastIndexOf(':');
+            if (colon < 0) {
+                throw new TypeConversionException("'" + value + "' is not HOST:PORT (e.g. 127.0.0.1:9817 or :9817)");
+            }
+            String host = v.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(v.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535) {
+                throw new TypeConversionException("'" + value + "': the port must be 0..65535 (e.g. 127.0.0.1:9817)");
+            }
+            return new HostPort(host.isEmpty() ? null : host, port);
+        }
+    }
+
     /** A key base: {@code 0x4e545030} or decimal. */
     static final class KeyBase implements ITypeConverter<Integer> {
         @Override

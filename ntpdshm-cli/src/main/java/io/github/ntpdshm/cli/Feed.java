@@ -91,7 +91,9 @@ final class Feed extends ShmCommand {
                             + " every " + Converters.plainSeconds(intervalNanos) + " s; Ctrl-C stops");
                 }
                 long start = System.nanoTime();
+                SegmentGuard guard = new SegmentGuard(shm);
                 while (!stop.stopped()) {
+                    guard.check();
                     Instant receive = Instant.now();
                     Instant clock = receive.plusNanos(offsetNanos);
                     shm.update(clock, receive);

@@ -27,6 +27,14 @@ abstract class ShmCommand implements Callable<Integer> {
     @Option(names = "--debug", order = 92, description = "on errors, print the stack trace too")
     boolean debug;
 
+    @Option(names = {"-v", "--verbose"}, order = 93,
+            description = "log to stderr which backend was chosen and why the others were skipped")
+    void verbose(boolean on) {
+        if (on) {
+            Verbose.enable();
+        }
+    }
+
     final PrintStream out = System.out;
 
     /** A builder for a unit with the common options applied. */

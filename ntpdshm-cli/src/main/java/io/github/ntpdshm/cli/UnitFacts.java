@@ -147,8 +147,21 @@ final class UnitFacts {
         }
     }
 
+    /**
+     * Facts of a unit already attached (the exporter keeps its handles): the sample read now, no watch. The
+     * segment and attached processes come from the caller's one pass over the kernel's tables.
+     */
+    static UnitFacts of(NtpdShm h, Optional<ShmSegment> segment, Map<Long, String> attached) {
+        UnitFacts f = new UnitFacts(h.unit(), h.key(), segment, attached);
+        f.raw = Raw.read(h);
+        java.time.Instant now = java.time.Instant.now();
+        f.readAtNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        f.validSeen = f.raw.valid;
+        return f;
+    }
+
     /** Processes attached, by key: the {@code /SYSV%08x} lines of every {@code /proc/PID/maps}. */
-    private static Map<Integer, Map<Long, String>> attachedByKey() {
+    static Map<Integer, Map<Long, String>> attachedByKey() {
         Map<Integer, Map<Long, String>> out = new HashMap<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
             for (Path p : procs) {
