@@ -18,19 +18,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code ntpdshm}: the NTP shared-memory reference clock from the shell. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "ntpdshm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Write, watch and inspect NTP shared-memory reference clock segments (ntpd driver 28, \"SHM\"),"
                 + " as read by ntpd, NTPsec, chrony and gpsd's ntpshmmon.", ""},
-        subcommands = {Demo.class, Feed.class, Monitor.class, Dump.class, ListCommand.class, Remove.class, Doctor.class, Exporter.class,
-                Completion.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
                 "Try: ntpdshm demo   (a clock 1 s behind on unit 2, read back; see `ntpdshm demo --help`)"})
 public final class Main implements Callable<Integer> {
+
+    /**
+     * The subcommands, in --help's order. Built lazily: picocli reflects over every registered command's
+     * annotations at start-up, so a run registers only the command it runs (all of them for help and completion).
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("demo", Demo::new);
+        SUBCOMMANDS.put("feed", Feed::new);
+        SUBCOMMANDS.put("monitor", Monitor::new);
+        SUBCOMMANDS.put("dump", Dump::new);
+        SUBCOMMANDS.put("list", ListCommand::new);
+        SUBCOMMANDS.put("remove", Remove::new);
+        SUBCOMMANDS.put("doctor", Doctor::new);
+        SUBCOMMANDS.put("exporter", Exporter::new);
+        SUBCOMMANDS.put("completion", Completion::new);
+        SUBCOMMANDS.put("help", HelpCommand::new);
+    }
 
     /** Exit code of a runtime failure. */
     static final int FAILURE = 1;
@@ -47,7 +67,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         int code = cl.execute(args);
         System.exit(streams(cl) ? code : checkedStdout(code));
     }
@@ -81,11 +101,19 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the tool and returns its exit code. */
     static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    static CommandLine commandLine() {
+    /** The command line for these arguments: only their subcommand when the first one names one. */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        boolean justOne = SUBCOMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion");
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (!justOne || e.getKey().equals(first)) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(new UsageErrors());
         cl.setExecutionExceptionHandler(new Failures());
