@@ -92,8 +92,11 @@ final class Feed extends ShmCommand {
                 }
                 long start = System.nanoTime();
                 SegmentGuard guard = new SegmentGuard(shm);
+                SdNotify notify = SdNotify.fromEnvironment();
+                notify.ready("feeding unit " + unit);
                 while (!stop.stopped()) {
                     guard.check();
+                    notify.watchdog();
                     Instant receive = Instant.now();
                     Instant clock = receive.plusNanos(offsetNanos);
                     shm.update(clock, receive);

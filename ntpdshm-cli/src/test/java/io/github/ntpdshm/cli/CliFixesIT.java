@@ -157,4 +157,19 @@ class CliFixesIT {
             assertEquals(new BigDecimal(1), Json.object(line).get("format"), mon.toString());
         }
     }
+
+    @Test
+    void theNewCommandsHaveHelp() throws Exception {
+        for (String cmd : new String[] {"doctor", "exporter"}) {
+            Jar.Result r = Jar.run(cmd, "--help");
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.out.get(0).length() > 10, "a one-line header first: " + r);
+            assertTrue(r.out.get(1).startsWith("Usage: ntpdshm " + cmd + " "), r.toString());
+            assertEquals("", r.stderr());
+        }
+        Jar.Result top = Jar.run("--help");
+        assertTrue(top.stdout().contains("  doctor ") && top.stdout().contains("  exporter "), top.toString());
+        Jar.Result doctor = Jar.run("doctor", "--help");
+        assertTrue(doctor.stdout().contains("Exit codes: 0 every unit present is accepted"), doctor.toString());
+    }
 }
