@@ -28,7 +28,7 @@ import java.util.TreeMap;
 
 /** A Prometheus exporter for units, read-only, on the official Prometheus Java client's HTTP server. */
 @Command(name = "exporter", mixinStandardHelpOptions = true,
-        header = "Serve Prometheus metrics of units (offset, age, samples, clashes, doctor's verdicts), read-only.",
+        header = "Serve Prometheus metrics of units (offset, age, verdicts...), read-only.",
         sortOptions = false,
         description = {"Serves http://HOST:PORT/metrics for Prometheus: per unit the latest sample's offset and age,"
                 + " the samples and clashes seen, leap, precision, valid, the segment's facts (ntpdshm_segment_info)"
