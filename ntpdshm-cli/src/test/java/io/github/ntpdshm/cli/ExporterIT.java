@@ -100,7 +100,7 @@ class ExporterIT {
 
                 // two more samples: counted; the scrape never cleared valid (read-only)
                 for (int i = 0; i < 2; i++) {
-                    Thread.sleep(300);
+                    Thread.sleep(700);  // the exporter looks every 10 ms: it sees each one
                     w.update(Instant.now().minusSeconds(1), Instant.now());
                 }
                 Thread.sleep(500);
