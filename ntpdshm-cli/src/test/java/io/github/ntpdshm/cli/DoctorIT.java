@@ -282,4 +282,39 @@ class DoctorIT {
         Jar.Result w = Jar.run("doctor", "--key-base", kb, "--watch", "-1");
         assertEquals(2, w.exit, w.toString());
     }
+
+    @Test
+    void twoConsumersOnOneUnitAreAReject() throws Exception {
+        write(2, ShmLayout.LP64, 0, 0);
+        // two C processes named like the daemons (doctor knows them by /proc/PID/comm), each attached to unit 2
+        Path src = Files.write(dir.resolve("attach.c"), ("#include <sys/ipc.h>\n#include <sys/shm.h>\n"
+                + "#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
+                + "int main(int c, char **v) { int id = shmget((key_t) strtoul(v[1], 0, 0), 0, 0);"
+                + " if (id < 0 || shmat(id, 0, SHM_RDONLY) == (void *) -1) return 1;"
+                + " puts(\"attached\"); fflush(stdout); sleep(60); return 0; }\n").getBytes(StandardCharsets.US_ASCII));
+        List<Process> consumers = new ArrayList<>();
+        try {
+            for (String name : new String[] {"ntpd", "chronyd"}) {
+                Path bin = dir.resolve(name);
+                Process gcc = new ProcessBuilder("gcc", "-O2", "-o", bin.toString(), src.toString())
+                        .redirectErrorStream(true).start();
+                assertEquals(0, gcc.waitFor(), new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                Process p = new ProcessBuilder(bin.toString(), segs.hexKey(2)).start();
+                consumers.add(p);
+                assertEquals("attached", new String(p.getInputStream().readNBytes(8), StandardCharsets.US_ASCII));
+            }
+            JsonNode u = unit(doctorJson("--ntp-conf", "none", "--chrony-conf", "none"), 2);
+            for (String daemon : new String[] {"ntpd", "chrony"}) {
+                rejects(u, daemon, "unit 2 is read by 2 consumers (");
+                rejects(u, daemon, "ntpd (pid " + consumers.get(0).pid() + ")");
+                rejects(u, daemon, "chronyd (pid " + consumers.get(1).pid() + ")");
+                rejects(u, daemon, "each clears valid, so they steal each other's samples");
+            }
+        } finally {
+            for (Process p : consumers) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+    }
 }
