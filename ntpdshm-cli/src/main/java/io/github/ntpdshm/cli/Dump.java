@@ -114,7 +114,7 @@ final class Dump extends ShmCommand {
     private void printJson(NtpdShm h, ShmSegment seg, Raw raw, ShmRead peek, Instant now) {
         ShmSample s = raw.sample;
         StringBuilder j = new StringBuilder("{");
-        j.append("\"unit\":").append(unit)
+        j.append("\"format\":").append(Fmt.JSON_FORMAT).append(",\"unit\":").append(unit)
                 .append(",\"key\":").append(Fmt.json(Fmt.hex(h.key())))
                 .append(",\"layout\":").append(Fmt.json(h.layout().name()))
                 .append(",\"backend\":").append(Fmt.json(h.backendName()))
