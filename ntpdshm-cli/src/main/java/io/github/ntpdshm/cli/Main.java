@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ntpdshm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Write, watch and inspect NTP shared-memory reference clock segments (ntpd driver 28, \"SHM\"),"
                 + " as read by ntpd, NTPsec, chrony and gpsd's ntpshmmon.", ""},
-        subcommands = {Demo.class, Feed.class, Monitor.class, Dump.class, ListCommand.class, Remove.class,
+        subcommands = {Demo.class, Feed.class, Monitor.class, Bridge.class, Dump.class, ListCommand.class, Remove.class,
                 Completion.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
                 "Try: ntpdshm demo   (a clock 1 s behind on unit 2, read back; see `ntpdshm demo --help`)"})
@@ -42,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, dump, list,"
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, bridge, dump, list,"
                 + " remove or completion");
     }
 
