@@ -16,7 +16,7 @@ import java.time.Instant;
 
 /** Forwards samples between the two transports: an SHM unit to chrony's SOCK refclock, or a SOCK path to a unit. */
 @Command(name = "bridge", mixinStandardHelpOptions = true,
-        header = "Forward samples between an SHM unit and chrony's SOCK refclock, in either direction.",
+        header = "Forward samples between an SHM unit and chrony's SOCK refclock.",
         sortOptions = false,
         description = {"--from-unit N --to-sock PATH: watches unit N read-only, as `monitor` does (it never clears"
                 + " valid, so ntpd may read the unit too), and sends each new sample to PATH: an old SHM writer"

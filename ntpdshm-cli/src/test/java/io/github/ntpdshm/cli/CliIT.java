@@ -746,9 +746,10 @@ class CliIT {
                     "--timeout", "60"));
             bridge.awaitLines(Pattern.compile("# bridging unit 3 .*"), 1, 30_000);
             Jar.Result feed = Jar.run(args("feed", "--unit", "3", "--offset", "-1.0", "--count", "3", "--interval",
-                    "300ms", "--quiet"));
+                    "500ms", "--quiet"));
             assertEquals(0, feed.exit, feed.toString());
             Jar.Result b = bridge.await(60);
+            assertEquals(5, b.out.size(), b.toString());
             assertEquals(0, b.exit, b.toString());
             assertEquals("", b.stderr());
             for (String l : b.out.subList(1, 4)) {
