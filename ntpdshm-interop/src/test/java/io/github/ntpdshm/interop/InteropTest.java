@@ -29,6 +29,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -589,6 +590,10 @@ class InteropTest {
         Daemon socat = null;
         Daemon gpsd = null;
         NmeaFeeder feeder = null;
+        Daemon sockMonitor = null;
+        // gpsd (as root) sends chrony SOCK samples to /run/chrony.<device basename>.sock if it exists when the
+        // device opens; they come from PPS edges only, which fakeserial.c plays on the pty with FAKESERIAL_PPS=1
+        Path chronySock = Paths.get("/run/chrony.gps-dev.sock");
         try {
             Path shim = compileFakeSerial(dir);
             Path in = dir.resolve("gps-in");
@@ -599,11 +604,17 @@ class InteropTest {
             while (!(Files.exists(in) && Files.exists(dev)) && System.nanoTime() < end) {
                 Thread.sleep(50);
             }
+            sockMonitor = cli("monitor-sock", dir, "monitor", "--sock", chronySock.toString(), "--json", "--count", "3");
+            long bound = System.nanoTime() + 30 * SECOND;
+            while (!Files.exists(chronySock) && sockMonitor.isAlive() && System.nanoTime() < bound) {
+                Thread.sleep(50);
+            }
+            exitedEarly(sockMonitor, sockMonitor.logFile());
             // gpsd never feeds NTP from a pseudo terminal (its test-harness guard); the shim makes stat() of the
             // pty behind the socat link report a serial port. -b: read-only, no probing; -N: foreground.
             gpsd = Daemon.start("gpsd", dir.resolve("gpsd.log"), Arrays.asList(GPSD, "-N", "-n", "-b", "-S",
                     Integer.toString(freePort()), "-F", dir.resolve("gpsd.sock").toString(), "-D", "4",
-                    dev.toString()), Collections.singletonMap("LD_PRELOAD", shim.toString()));
+                    dev.toString()), Map.of("LD_PRELOAD", shim.toString(), "FAKESERIAL_PPS", "1"));
             Thread.sleep(300);
             feeder = new NmeaFeeder(in);
             NmeaFeeder fed = feeder;
@@ -670,6 +681,47 @@ class InteropTest {
                             + " ms after the second), same sample through every backend";
                 });
             }
+            Daemon mon = sockMonitor;
+            long sockDeadline = System.nanoTime() + 20 * SECOND;
+            while (mon.isAlive() && System.nanoTime() < sockDeadline) {
+                Thread.sleep(100);
+            }
+            SUMMARY.check(peer + " -> ntpdshm monitor --sock", "panama", "SOCK 40", () -> {
+                List<String> samples = Arrays.stream(mon.log().split("\n"))
+                        .filter(l -> l.startsWith("{\"type\":\"sample\"")).collect(Collectors.toList());
+                assertTrue(samples.size() == 3, "gpsd sent " + samples.size() + " SOCK samples to " + chronySock
+                        + " (want 3); monitor output:\n" + mon.log() + "\ngpsd log: "
+                        + abbreviate(gpsdLog, 3000));
+                // gpsd logs each sample it sends: "accepted chrony sock @ CLOCK offset OFFSET"; ours must match it
+                Map<Instant, String> sent = new LinkedHashMap<>();
+                Matcher g = Pattern.compile("accepted chrony sock @\\s+(\\d+)\\.(\\d{9}) offset\\s+(-?\\d+\\.\\d{9})")
+                        .matcher(gpsdLog);
+                while (g.find()) {
+                    sent.put(Instant.ofEpochSecond(Long.parseLong(g.group(1)), Long.parseLong(g.group(2))), g.group(3));
+                }
+                String last = "";
+                for (String s : samples) {
+                    Matcher m = Pattern.compile("\"receive\":\"([^\"]+)\".*\"offset_ns\":(-?\\d+).*\"leap\":(\\d+)"
+                            + ",\"pulse\":(\\d+)").matcher(s);
+                    assertTrue(m.find(), "not a sample line: " + s);
+                    Instant tv = Instant.parse(m.group(1));
+                    // gpsd rounds its nanosecond clock to tv's microsecond
+                    Instant key = sent.keySet().stream().filter(c -> Math.abs(java.time.Duration.between(c, tv)
+                            .toNanos()) <= 500).findFirst().orElse(null);
+                    String logged = sent.get(key);
+                    assertTrue(logged != null, "gpsd logged no SOCK sample within 0.5 us of tv " + tv + " (" + s
+                            + "); it logged " + sent);
+                    long want = new BigDecimal(logged).movePointRight(9).longValueExact();
+                    assertTrue(Math.abs(Long.parseLong(m.group(2)) - want) <= 1, "gpsd logged offset " + logged
+                            + " s, the monitor decoded " + s);
+                    assertEquals("0", m.group(3), "leap: " + s);
+                    assertEquals("0", m.group(4), "gpsd 3.22 sends pulse 0: " + s);
+                    last = "gpsd clock " + key + ", offset " + logged;
+                }
+                return "3 samples on " + chronySock + " (gpsd found the socket at start; the PPS edges are played"
+                        + " on the pty's DCD by fakeserial.c), each tv and offset exactly as gpsd logged sending them,"
+                        + " e.g. " + last + " s";
+            });
         } catch (Exception | AssertionError e) {
             SUMMARY.fail(peer, "setup", e);
         } finally {
@@ -678,6 +730,10 @@ class InteropTest {
             }
             if (gpsd != null) {
                 gpsd.close();
+            }
+            if (sockMonitor != null) {
+                sockMonitor.close();  // SIGTERM: the monitor removes its socket file
+                Files.deleteIfExists(chronySock);
             }
             if (socat != null) {
                 socat.close();
