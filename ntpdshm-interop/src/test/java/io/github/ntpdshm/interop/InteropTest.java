@@ -686,16 +686,17 @@ class InteropTest {
             while (mon.isAlive() && System.nanoTime() < sockDeadline) {
                 Thread.sleep(100);
             }
+            String gpsdLogNow = gpsd.log();  // the log up to the monitor's last sample
             SUMMARY.check(peer + " -> ntpdshm monitor --sock", "panama", "SOCK 40", () -> {
                 List<String> samples = Arrays.stream(mon.log().split("\n"))
                         .filter(l -> l.startsWith("{\"type\":\"sample\"")).collect(Collectors.toList());
                 assertTrue(samples.size() == 3, "gpsd sent " + samples.size() + " SOCK samples to " + chronySock
                         + " (want 3); monitor output:\n" + mon.log() + "\ngpsd log: "
-                        + abbreviate(gpsdLog, 3000));
+                        + abbreviate(gpsdLogNow, 3000));
                 // gpsd logs each sample it sends: "accepted chrony sock @ CLOCK offset OFFSET"; ours must match it
                 Map<Instant, String> sent = new LinkedHashMap<>();
                 Matcher g = Pattern.compile("accepted chrony sock @\\s+(\\d+)\\.(\\d{9}) offset\\s+(-?\\d+\\.\\d{9})")
-                        .matcher(gpsdLog);
+                        .matcher(gpsdLogNow);
                 while (g.find()) {
                     sent.put(Instant.ofEpochSecond(Long.parseLong(g.group(1)), Long.parseLong(g.group(2))), g.group(3));
                 }
