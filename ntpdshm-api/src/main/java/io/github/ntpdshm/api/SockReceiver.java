@@ -2,6 +2,7 @@ package io.github.ntpdshm.api;
 
 import static io.github.ntpdshm.api.NtpdShmException.EAGAIN;
 import static io.github.ntpdshm.api.NtpdShmException.ECONNREFUSED;
+import static io.github.ntpdshm.api.NtpdShmException.EINTR;
 import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
 
 import io.github.ntpdshm.spi.ErrnoException;
@@ -152,7 +153,7 @@ public final class SockReceiver implements AutoCloseable {
             int n = backend.recv(fd, buffer, BUFFER_SIZE, MSG_TRUNC);
             return SockSample.decode(buffer, n, options.layout());
         } catch (ErrnoException e) {
-            if (e.errno() == EAGAIN || e.errno() == 4 /* EINTR */) {
+            if (e.errno() == EAGAIN || e.errno() == EINTR) {
                 return null;
             }
             throw SockHandle.failure(backend, "recv", path(), e.errno());
