@@ -1,5 +1,6 @@
 package io.github.ntpdshm.cli;
 
+import io.github.ntpdshm.api.LayoutChoice;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmOptions;
@@ -30,6 +31,7 @@ final class ListCommand extends ShmCommand {
         if (found.isEmpty()) {
             out.println("no NTP SHM segments under key base " + Fmt.hex(keyBase) + " (keys " + Fmt.hex(keyBase) + ".."
                     + Fmt.hex(keyBase + ShmOptions.MAX_UNIT) + ")");
+            printNewLayout();
             return 0;
         }
         String fmt = "%4s  %-10s  %5s %-12s  %-10s  %5s  %7s  %12s  %5s%n";
@@ -48,6 +50,12 @@ final class ListCommand extends ShmCommand {
             out.printf(fmt, unit, Fmt.hex(s.key()), s.size(), s.layout().map(Enum::name).orElse("?"),
                     Fmt.owner(s.uid()), Fmt.octal(s.permissions()), s.attachCount(), age, valid);
         }
+        printNewLayout();
         return 0;
+    }
+
+    /** Each segment's layout comes from its size; a new one's from the local daemons, which this says. */
+    private void printNewLayout() {
+        out.println("# layout of a new segment here: " + LayoutChoice.forNewSegments().evidence());
     }
 }
