@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,26 @@ public abstract class SockConformance {
         Files.delete(dir);
     }
 
+    /**
+     * {@code sockpeer.c} built by the C toolchain of this SHM layout's ABI (its {@code time_t} gives the datagram's
+     * size); the test is skipped where no compiler here gives that ABI.
+     */
+    private static CPeer peer(ShmLayout abi) {
+        return CPeer.of("sockpeer.c", abi);
+    }
+
+    /** {@code name=value} lines as a map. */
+    private static Map<String, String> parse(String output) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return m;
+    }
+
     /** Options for a socket in this test's folder with this backend. */
     protected SockOptions.Builder options(String name) {
         return SockOptions.builder(dir.resolve(name)).backend(backend());
@@ -83,9 +104,8 @@ public abstract class SockConformance {
     @ParameterizedTest
     @EnumSource(ShmLayout.class)
     void sockSampleOffsetsMatchTheCCompiler(ShmLayout abi) {
-        SockPeer peer = SockPeer.of(abi);
-        SockLayout l = peer.layout();
-        Map<String, String> c = peer.fields("offsets");
+        SockLayout l = SockLayout.of(abi);
+        Map<String, String> c = peer(abi).fields("offsets");
         assertEquals(l.size(), Integer.parseInt(c.get("sizeof")), "sizeof");
         assertEquals(SockLayout.TV_SEC, Integer.parseInt(c.get("tv_sec")));
         assertEquals(l.tvUsec(), Integer.parseInt(c.get("tv_usec")));
@@ -99,12 +119,13 @@ public abstract class SockConformance {
     @ParameterizedTest
     @EnumSource(ShmLayout.class)
     void theWriterSendsTheBytesCWouldSend(ShmLayout abi) throws Exception {
-        SockPeer peer = SockPeer.of(abi);
+        CPeer peer = peer(abi);
+        SockLayout layout = SockLayout.of(abi);
         Path path = dir.resolve("c.sock");
         Process p = peer.start("recv", path.toString(), "2");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("bound", out.readLine(), "the C receiver binds first");
-            try (ChronySock sock = ChronySock.open(options("c.sock").layout(peer.layout()).build())) {
+            try (ChronySock sock = ChronySock.open(options("c.sock").layout(layout).build())) {
                 // clock 1 s behind receive, with nanoseconds below the microsecond on both sides
                 sock.setLeap(1);
                 sock.setPulse(true);
@@ -121,8 +142,8 @@ public abstract class SockConformance {
             String[] samples = rest.split("(?=length=)");
             assertEquals(2, samples.length, rest);
 
-            Map<String, String> first = SockPeer.parse(samples[0]);
-            assertEquals(Integer.toString(peer.layout().size()), first.get("length"));
+            Map<String, String> first = parse(samples[0]);
+            assertEquals(Integer.toString(layout.size()), first.get("length"));
             assertEquals(Long.toString(T0), first.get("tv_sec"));
             assertEquals("987654", first.get("tv_usec"), "tv holds the receive time's microseconds");
             // offset = clock - receive from both time stamps' nanoseconds: -1.864197532 s, one rounding
@@ -134,7 +155,7 @@ public abstract class SockConformance {
             assertEquals(peer.fields("encode", Long.toString(T0), "987654", Double.toHexString(-1_864_197_532 / 1e9),
                     "1", "1").get("hex"), first.get("hex"), "byte for byte what C sends");
 
-            Map<String, String> second = SockPeer.parse(samples[1]);
+            Map<String, String> second = parse(samples[1]);
             assertEquals(5e-7, Double.parseDouble(second.get("offset")));
             assertEquals(peer.fields("encode", Long.toString(T0 + 5), "0", Double.toHexString(5e-7), "0", "2")
                     .get("hex"), second.get("hex"));
@@ -146,12 +167,13 @@ public abstract class SockConformance {
     @ParameterizedTest
     @EnumSource(ShmLayout.class)
     void theReceiverReadsWhatCSends(ShmLayout abi) {
-        SockPeer peer = SockPeer.of(abi);
-        try (SockReceiver r = SockReceiver.bind(options("r.sock").layout(peer.layout()).build())) {
+        CPeer peer = peer(abi);
+        SockLayout layout = SockLayout.of(abi);
+        try (SockReceiver r = SockReceiver.bind(options("r.sock").layout(layout).build())) {
             peer.fields("send", r.path().toString(), Long.toString(T0), "999999", "-1.0000005", "1", "2");
             SockSample s = r.receive(-1);
             assertTrue(s.isValid(), s::toString);
-            assertEquals(peer.layout().size(), s.length());
+            assertEquals(layout.size(), s.length());
             assertEquals(T0, s.tvSec());
             assertEquals(999_999, s.tvUsec());
             assertEquals(-1.0000005, s.offset());
@@ -165,7 +187,7 @@ public abstract class SockConformance {
 
     @Test
     void aDatagramOfAnotherSizeIsReportedNotDecoded() {
-        SockPeer peer = SockPeer.of(ShmLayout.ILP32);  // 32 bytes
+        CPeer peer = peer(ShmLayout.ILP32);  // 32 bytes
         try (SockReceiver r = SockReceiver.bind(options("r.sock").layout(SockLayout.TIME64).build())) {
             peer.fields("send", r.path().toString(), Long.toString(T0), "0", "0", "0", "0");
             SockSample s = r.receive(-1);
@@ -203,7 +225,7 @@ public abstract class SockConformance {
 
     @Test
     void aStaleSocketFileCountsAsNoListenerAndIsReplacedByTheReceiver() {
-        SockPeer.of(ShmLayout.LP64).fields("stale", dir.resolve("stale.sock").toString());
+        peer(ShmLayout.platform()).fields("stale", dir.resolve("stale.sock").toString());
         assertTrue(Files.exists(dir.resolve("stale.sock")));
         List<NtpdShmException> reports = new ArrayList<>();
         try (ChronySock sock = ChronySock.open(options("stale.sock").onProblem(reports::add).build())) {

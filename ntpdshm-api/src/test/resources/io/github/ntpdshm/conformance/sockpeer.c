@@ -1,8 +1,8 @@
 /*
  * sockpeer: an independent C peer of chrony's SOCK refclock (struct sock_sample as in chrony's refclock_sock.c),
- * compiled three ways by the conformance suite (plain: 40 bytes; -m32: 32; -m32 -D_TIME_BITS=64
- * -D_FILE_OFFSET_BITS=64: 40) so that the datagrams the Java side sends and reads are checked against what the
- * C compiler lays out.
+ * built by the conformance suite's CPeer with the toolchain of each layout (on x86_64: gcc, 40 bytes; the i686
+ * gcc, 32; the i686 gcc with -D_TIME_BITS=64, 40) so that the datagrams the Java side sends and reads are checked
+ * against what the C compiler lays out.
  *
  *   sockpeer offsets                              print sizeof and every field's offset
  *   sockpeer encode SEC USEC OFFSET PULSE LEAP    print the bytes of that sample in hex (OFFSET as %a or decimal)

@@ -62,16 +62,22 @@ public final class PanamaBackend implements ShmBackend {
                 at = downcall(linker, "shmat", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), errno);
                 dt = downcall(linker, "shmdt", FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
                 ctl = downcall(linker, "shmctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
-                // size_t, ssize_t and nfds_t are long on every 64-bit Linux ABI, where this backend runs.
+                // ssize_t has size_t's size and nfds_t is unsigned long; seen from Java as longs, like shmget's size.
+                MemoryLayout cLong = linker.canonicalLayouts().get("long");
                 socket = downcall(linker, "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
                 FunctionDescriptor addrCall = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
                 bind = downcall(linker, "bind", addrCall, errno);
                 connect = downcall(linker, "connect", addrCall, errno);
-                sendto = downcall(linker, "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG,
-                        JAVA_INT, ADDRESS, JAVA_INT), errno);
-                recv = downcall(linker, "recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG,
-                        JAVA_INT), errno);
-                poll = downcall(linker, "poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
+                sendto = MethodHandles.explicitCastArguments(downcall(linker, "sendto", FunctionDescriptor.of(sizeT,
+                        JAVA_INT, ADDRESS, sizeT, JAVA_INT, ADDRESS, JAVA_INT), errno), MethodType.methodType(
+                        long.class, MemorySegment.class, int.class, MemorySegment.class, long.class, int.class,
+                        MemorySegment.class, int.class));
+                recv = MethodHandles.explicitCastArguments(downcall(linker, "recv", FunctionDescriptor.of(sizeT,
+                        JAVA_INT, ADDRESS, sizeT, JAVA_INT), errno), MethodType.methodType(long.class,
+                        MemorySegment.class, int.class, MemorySegment.class, long.class, int.class));
+                poll = MethodHandles.explicitCastArguments(downcall(linker, "poll", FunctionDescriptor.of(JAVA_INT,
+                        ADDRESS, cLong, JAVA_INT), errno), MethodType.methodType(int.class, MemorySegment.class,
+                        MemorySegment.class, long.class, int.class));
                 close = downcall(linker, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
             } catch (IllegalCallerException e) {
                 cause = Unavailability.nativeAccessDenied("ntpdshm-panama", e);
