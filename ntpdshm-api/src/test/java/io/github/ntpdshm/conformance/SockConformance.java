@@ -14,6 +14,7 @@ import io.github.ntpdshm.api.SockLayout;
 import io.github.ntpdshm.api.SockOptions;
 import io.github.ntpdshm.api.SockReceiver;
 import io.github.ntpdshm.api.SockSample;
+import io.github.ntpdshm.spi.ShmBackend;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -114,6 +115,35 @@ public abstract class SockConformance {
         assertEquals(l.leap(), Integer.parseInt(c.get("leap")));
         assertEquals(l.pad(), Integer.parseInt(c.get("_pad")));
         assertEquals(l.magic(), Integer.parseInt(c.get("magic")));
+    }
+
+    @Test
+    void socketNumbersMatchTheCLibrary() {
+        Map<String, String> c = peer(ShmLayout.platform()).fields("abi");
+        Map<String, Integer> ours = new LinkedHashMap<>();
+        ours.put("AF_UNIX", ShmBackend.AF_UNIX);
+        ours.put("SOCK_DGRAM", ShmBackend.SOCK_DGRAM);
+        ours.put("SOCK_NONBLOCK", ShmBackend.SOCK_NONBLOCK);
+        ours.put("SOCK_CLOEXEC", ShmBackend.SOCK_CLOEXEC);
+        ours.put("POLLIN", (int) ShmBackend.POLLIN);
+        ours.put("MSG_TRUNC", 0x20);  // SockReceiver's
+        ours.put("EINTR", NtpdShmException.EINTR);
+        ours.put("EAGAIN", NtpdShmException.EAGAIN);
+        ours.put("ENOTDIR", NtpdShmException.ENOTDIR);
+        ours.put("ENOTSOCK", NtpdShmException.ENOTSOCK);
+        ours.put("EMSGSIZE", NtpdShmException.EMSGSIZE);
+        ours.put("EPROTOTYPE", NtpdShmException.EPROTOTYPE);
+        ours.put("EADDRINUSE", NtpdShmException.EADDRINUSE);
+        ours.put("ECONNREFUSED", NtpdShmException.ECONNREFUSED);
+        // UnixAddress and SockReceiver's struct pollfd
+        ours.put("sun_path", 2);
+        ours.put("sizeof_sun_path", 108);
+        ours.put("sizeof_pollfd", 8);
+        ours.put("pollfd_events", 4);
+        ours.put("pollfd_revents", 6);
+        for (Map.Entry<String, Integer> e : ours.entrySet()) {
+            assertEquals(String.valueOf(e.getValue()), c.get(e.getKey()), e.getKey() + " in Java vs the C library");
+        }
     }
 
     @ParameterizedTest

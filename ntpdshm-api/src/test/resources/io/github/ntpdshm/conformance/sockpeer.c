@@ -5,11 +5,14 @@
  * against what the C compiler lays out.
  *
  *   sockpeer offsets                              print sizeof and every field's offset
+ *   sockpeer abi                                  print the socket constants, errno numbers and struct sizes used
  *   sockpeer encode SEC USEC OFFSET PULSE LEAP    print the bytes of that sample in hex (OFFSET as %a or decimal)
  *   sockpeer recv PATH N                          bind PATH like chronyd, print N datagrams (fields and hex), unlink
  *   sockpeer send PATH SEC USEC OFFSET PULSE LEAP send one sample to PATH
  *   sockpeer stale PATH                           bind PATH and exit without unlinking: a stale socket file
  */
+#include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +66,16 @@ int main(int argc, char **argv) {
         printf("offset=%zu\npulse=%zu\nleap=%zu\n_pad=%zu\nmagic=%zu\n", offsetof(struct sock_sample, offset),
                offsetof(struct sock_sample, pulse), offsetof(struct sock_sample, leap),
                offsetof(struct sock_sample, _pad), offsetof(struct sock_sample, magic));
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "abi")) {
+        printf("AF_UNIX=%d\nSOCK_DGRAM=%d\nSOCK_NONBLOCK=%d\nSOCK_CLOEXEC=%d\nPOLLIN=%d\nMSG_TRUNC=%d\n", AF_UNIX,
+               SOCK_DGRAM, SOCK_NONBLOCK, SOCK_CLOEXEC, POLLIN, MSG_TRUNC);
+        printf("EINTR=%d\nEAGAIN=%d\nENOTDIR=%d\nENOTSOCK=%d\nEMSGSIZE=%d\nEPROTOTYPE=%d\nEADDRINUSE=%d\n"
+               "ECONNREFUSED=%d\n", EINTR, EAGAIN, ENOTDIR, ENOTSOCK, EMSGSIZE, EPROTOTYPE, EADDRINUSE, ECONNREFUSED);
+        printf("sun_path=%zu\nsizeof_sun_path=%zu\nsizeof_pollfd=%zu\npollfd_events=%zu\npollfd_revents=%zu\n",
+               offsetof(struct sockaddr_un, sun_path), sizeof(((struct sockaddr_un *) 0)->sun_path),
+               sizeof(struct pollfd), offsetof(struct pollfd, events), offsetof(struct pollfd, revents));
         return 0;
     }
     if (argc == 7 && !strcmp(argv[1], "encode")) {
