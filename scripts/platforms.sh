@@ -72,7 +72,9 @@ wrap() {
   jvm=$(ls -d "$root/$a"/usr/lib/jvm/java-17-openjdk-*/bin/java | head -n 1)
   w="$root/$a/wrapper/bin/java"
   mkdir -p "$(dirname "$w")"
-  local run="$q -L \"$root/$a\"" by=$q
+  # Under emulation: C1 only and the serial collector, so fewer threads run (and are being translated by qemu) when
+  # the JVM forks a peer; a fork that still deadlocks in qemu is killed and retried by the tests' ForkWatchdog.
+  local run="$q -L \"$root/$a\"" by=$q flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
   if [ "$a" = i386 ]; then
     # HotSpot for i386 crashes under qemu-i386 (its safepoint polling relies on SIGSEGV handling that qemu does
     # not reproduce), so the i386 JVM runs natively through its own dynamic loader, on kernels that can.
@@ -83,10 +85,11 @@ wrap() {
     fi
     run="\"$ld\" --library-path \"$root/$a/lib/i386-linux-gnu:$root/$a/usr/lib/i386-linux-gnu\""
     by="native-ld.so"
+    flags=""
   fi
   cat > "$w" <<EOW
 #!/bin/sh
-exec $run "$jvm" -Djdk.lang.Process.launchMechanism=VFORK -Dntpdshm.test.emulator=$by -Dntpdshm.test.java="$w" "\$@"
+exec $run "$jvm" $flags -Djdk.lang.Process.launchMechanism=VFORK -Dntpdshm.test.emulator=$by -Dntpdshm.test.java="$w" "\$@"
 EOW
   chmod 755 "$w"
   echo "$w"

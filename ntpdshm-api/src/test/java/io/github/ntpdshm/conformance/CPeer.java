@@ -152,6 +152,7 @@ public final class CPeer {
 
     /** Starts the peer without waiting; stdout and stderr merged. */
     public Process start(String... args) throws IOException {
+        ForkWatchdog.ensureStarted();
         return new ProcessBuilder(command(args)).redirectErrorStream(true).start();
     }
 
@@ -167,9 +168,16 @@ public final class CPeer {
         public final String stderr;
         /** The command line. */
         public final List<String> command;
+        /** The process id, or -1 when it did not start. */
+        final long pid;
 
         Result(List<String> command, int exit, String stdout, String stderr) {
+            this(command, -1, exit, stdout, stderr);
+        }
+
+        Result(List<String> command, long pid, int exit, String stdout, String stderr) {
             this.command = command;
+            this.pid = pid;
             this.exit = exit;
             this.stdout = stdout;
             this.stderr = stderr;
@@ -189,6 +197,16 @@ public final class CPeer {
      * pipe), and kills it after the timeout.
      */
     public static Result run(List<String> cmd, int timeoutSeconds) {
+        ForkWatchdog.ensureStarted();
+        for (int attempt = 1; ; attempt++) {
+            Result r = runOnce(cmd, timeoutSeconds);
+            if (r.pid < 0 || !ForkWatchdog.killed(r.pid) || attempt == 3) {
+                return r;
+            }
+        }
+    }
+
+    private static Result runOnce(List<String> cmd, int timeoutSeconds) {
         Process p;
         try {
             p = new ProcessBuilder(cmd).start();
@@ -201,9 +219,9 @@ public final class CPeer {
             CompletableFuture<String> err = drain(p.getErrorStream());
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
-                return new Result(cmd, -1, out.get(), err.get() + "\n(killed after " + timeoutSeconds + " s)");
+                return new Result(cmd, p.pid(), -1, out.get(), err.get() + "\n(killed after " + timeoutSeconds + " s)");
             }
-            return new Result(cmd, p.exitValue(), out.get(), err.get());
+            return new Result(cmd, p.pid(), p.exitValue(), out.get(), err.get());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
