@@ -73,8 +73,9 @@ wrap() {
   w="$root/$a/wrapper/bin/java"
   mkdir -p "$(dirname "$w")"
   # Under emulation: C1 only and the serial collector, so fewer threads run (and are being translated by qemu) when
-  # the JVM forks a peer; a fork that still deadlocks in qemu is killed and retried by the tests' ForkWatchdog.
-  local run="$q -L \"$root/$a\"" by=$q flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+  # the JVM forks a peer; a fork that still deadlocks in qemu is killed and retried by the tests' ForkWatchdog. A
+  # small heap: the serial collector would reserve a quarter of the host's memory, more than a 32-bit guest has.
+  local run="$q -L \"$root/$a\"" by=$q flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m"
   if [ "$a" = i386 ]; then
     # HotSpot for i386 crashes under qemu-i386 (its safepoint polling relies on SIGSEGV handling that qemu does
     # not reproduce), so the i386 JVM runs natively through its own dynamic loader, on kernels that can.
