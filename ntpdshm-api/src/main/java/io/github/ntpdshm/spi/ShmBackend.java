@@ -27,32 +27,50 @@ public interface ShmBackend {
     /** {@code SHM_RDONLY}: attach read-only. */
     int SHM_RDONLY = 010000;
 
-    /** The name users select it by with {@code -Dntpdshm.backend=NAME}: {@code panama}, {@code jna}, {@code jnr}. */
+    /** {@return the name users select it by with {@code -Dntpdshm.backend=NAME}: panama, jna, jnr} */
     String name();
 
-    /** Higher wins when no backend is named. Panama 30, JNA 20, JNR 10. */
+    /** {@return the priority: higher wins when no backend is named (Panama 30, JNA 20, JNR 10)} */
     int priority();
 
     /**
      * Why this backend cannot work in this JVM (JDK too old, library missing, native access denied), or empty
      * when it can. Computed once and kept; must not throw.
+     *
+     * @return the reason, or empty
      */
     Optional<String> unavailabilityCause();
 
-    /** {@code shmget(key, size, shmflg)}: the segment's id. */
+    /**
+     * {@code shmget(key, size, shmflg)}.
+     *
+     * @param key    the System V key
+     * @param size   the segment size in bytes
+     * @param shmflg permission bits, with {@link #IPC_CREAT} and {@link #IPC_EXCL} as wanted
+     * @return the segment's id
+     * @throws ErrnoException if {@code shmget} fails
+     */
     int shmget(int key, long size, int shmflg) throws ErrnoException;
 
     /**
      * {@code shmat(shmid, NULL, readOnly ? SHM_RDONLY : 0)}, exposed as {@code size} bytes of memory.
      *
-     * @param size how many bytes of the attachment to expose; never more than the segment has
+     * @param shmid    the segment's id
+     * @param size     how many bytes of the attachment to expose; never more than the segment has
+     * @param readOnly attach with {@link #SHM_RDONLY}
+     * @return the attached memory
+     * @throws ErrnoException if {@code shmat} fails
      */
     ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException;
 
     /**
      * {@code shmctl(shmid, cmd, buf)}.
      *
-     * @param buf a direct buffer in native order of at least 256 bytes for {@link #IPC_STAT}, or {@code null}
+     * @param shmid the segment's id
+     * @param cmd   {@link #IPC_STAT} or {@link #IPC_RMID}
+     * @param buf   a direct buffer in native order of at least 256 bytes for {@link #IPC_STAT}, or {@code null}
+     * @return what {@code shmctl} returns (0 for these commands)
+     * @throws ErrnoException if {@code shmctl} fails
      */
     int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException;
 }

@@ -40,12 +40,21 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The top command; picocli fills in {@link #spec}. */
+    public Main() {
+    }
+
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, dump, list,"
                 + " remove or completion");
     }
 
+    /**
+     * Runs the tool and exits the JVM with its exit code.
+     *
+     * @param args the command line, e.g. {@code demo --seconds 3}
+     */
     public static void main(String[] args) {
         System.exit(execute(args));
     }
