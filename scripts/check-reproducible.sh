@@ -40,7 +40,8 @@ if [ "$compared" -eq 0 ]; then
 fi
 
 echo "== maven-artifact-plugin check-buildplan"
-(cd "$work/a" && mvn -B -q -ntp -Prelease -Dgpg.skip -Dlicense.skip -pl "$modules" -am artifact:check-buildplan)
+(cd "$work/a" && mvn -B -q -ntp -Prelease -Dgpg.skip -Dlicense.skip -pl "$modules" -am artifact:check-buildplan \
+  -Dcheck.failOnNonReproducible=true)
 
 if [ "$differ" -ne 0 ]; then
   echo "reproducible builds: $differ of $compared jars differ between two builds of the same tree" >&2
