@@ -91,7 +91,10 @@ public final class ShmOptions {
         return keyBase + unit;
     }
 
-    /** {@return the layout asked for, or empty to infer it from an existing segment (the platform's when creating)} */
+    /**
+     * {@return the layout asked for, or empty to infer it from an existing segment's size, and for a new one to take
+     * the local daemons' ({@link LayoutChoice#forNewSegments()})}
+     */
     public Optional<ShmLayout> layout() {
         return Optional.ofNullable(layout);
     }

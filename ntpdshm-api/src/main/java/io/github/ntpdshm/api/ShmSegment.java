@@ -74,6 +74,11 @@ public final class ShmSegment {
         this.ctime = ctime;
     }
 
+    /** {@return whether this process can read the kernel's table of segments; without it {@link #list()} is empty} */
+    public static boolean tableReadable() {
+        return Files.isReadable(PROC);
+    }
+
     /** {@return every segment in this IPC namespace, in the kernel's order} */
     public static List<ShmSegment> list() {
         if (!Files.isReadable(PROC)) {

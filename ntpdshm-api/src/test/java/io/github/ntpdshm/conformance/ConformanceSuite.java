@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.ntpdshm.api.LayoutChoice;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.spi.ShmBackend;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The one conformance suite: every backend module runs it by extending this class and naming its backend.
  * Real System V segments under a private key base; C peers compiled for each layout check the offsets.
  */
+@ExtendWith(PlatformRecord.class)
 public abstract class ConformanceSuite {
 
     private static final long SECOND = 1_000_000_000L;
@@ -75,6 +80,91 @@ public abstract class ConformanceSuite {
         assertEquals(layout.clockTimeStampNSec(), off(c, "clockTimeStampNSec"));
         assertEquals(layout.receiveTimeStampNSec(), off(c, "receiveTimeStampNSec"));
         assertEquals(layout.dummy(), off(c, "dummy"));
+    }
+
+    /**
+     * Every ABI number the library relies on, against the C library of this JVM's own ABI: errno values (named in
+     * messages), the IPC flags and commands (passed to the kernel), and the byte order the fields are stored in.
+     * docs/platforms.md lists where each lives and on which architectures this ran.
+     */
+    @Test
+    void abiNumbersMatchTheCLibrary() {
+        // The LP64 toolchain is this JVM's own ABI on 64-bit JVMs and armhf with 64-bit time_t on 32-bit ARM.
+        CPeer abi = CPeer.of("abi.c", ShmLayout.LP64);
+        Map<String, String> c = abi.fields();
+        Map<String, Integer> ours = new java.util.LinkedHashMap<>();
+        ours.put("EPERM", NtpdShmException.EPERM);
+        ours.put("ENOENT", NtpdShmException.ENOENT);
+        ours.put("ENOMEM", NtpdShmException.ENOMEM);
+        ours.put("EACCES", NtpdShmException.EACCES);
+        ours.put("EFAULT", NtpdShmException.EFAULT);
+        ours.put("EEXIST", NtpdShmException.EEXIST);
+        ours.put("EINVAL", NtpdShmException.EINVAL);
+        ours.put("ENFILE", NtpdShmException.ENFILE);
+        ours.put("EMFILE", NtpdShmException.EMFILE);
+        ours.put("ENOSPC", NtpdShmException.ENOSPC);
+        ours.put("EIDRM", NtpdShmException.EIDRM);
+        ours.put("IPC_CREAT", ShmBackend.IPC_CREAT);
+        ours.put("IPC_EXCL", ShmBackend.IPC_EXCL);
+        ours.put("IPC_RMID", ShmBackend.IPC_RMID);
+        ours.put("IPC_STAT", ShmBackend.IPC_STAT);
+        ours.put("SHM_RDONLY", ShmBackend.SHM_RDONLY);
+        ours.put("bigEndian", java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? 1 : 0);
+        for (Map.Entry<String, Integer> e : ours.entrySet()) {
+            assertEquals(String.valueOf(e.getValue()), c.get(e.getKey()), e.getKey() + " in Java vs the C library ("
+                    + abi.describe() + ")");
+        }
+    }
+
+    /**
+     * A new segment takes the layout of the local daemon, told by its program's headers: the case that matters is a
+     * 32-bit ARM JVM whose daemons were built with a 64-bit time_t (Debian 13, Ubuntu 24.04), where the C default
+     * (80 bytes) would make a segment the daemon cannot attach.
+     */
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void aNewSegmentTakesTheLayoutOfTheLocalDaemon(ShmLayout layout) {
+        Path daemon = CPeer.dynamicProgram("daemonlike.c", layout);
+        withDaemons(daemon.toString(), () -> {
+            LayoutChoice c = LayoutChoice.forNewSegments();
+            assertEquals(java.util.Optional.of(layout), c.layout(), c.evidence());
+            assertTrue(c.evidence().contains(daemon.toString()), c.evidence());
+            try (NtpdShm shm = NtpdShm.open(segments.options(29, backend()).build())) {
+                assertEquals(layout, shm.layout());
+                assertEquals(layout.size(), shm.segment().size());
+            }
+        });
+    }
+
+    @Test
+    void daemonsThatDisagreeOnTheLayoutMakeCreatingWithoutOneAnError() {
+        Path lp64 = CPeer.dynamicProgram("daemonlike.c", ShmLayout.LP64);
+        Path ilp32 = CPeer.dynamicProgram("daemonlike.c", ShmLayout.ILP32);
+        withDaemons(lp64 + java.io.File.pathSeparator + ilp32, () -> {
+            assertFalse(LayoutChoice.forNewSegments().layout().isPresent());
+            NtpdShmException e = assertThrows(NtpdShmException.class,
+                    () -> NtpdShm.open(segments.options(30, backend()).build()));
+            assertTrue(e.getMessage().contains("disagree") && e.getMessage().contains(ilp32.toString())
+                    && e.getMessage().contains("layout"), e.getMessage());
+            assertTrue(segments.present().isEmpty(), "nothing created: " + segments.present());
+            try (NtpdShm shm = NtpdShm.open(segments.options(30, backend()).layout(ShmLayout.ILP32).build())) {
+                assertEquals(80, shm.segment().size(), "an explicit layout still works");
+            }
+        });
+    }
+
+    private static void withDaemons(String daemons, Runnable body) {
+        String before = System.getProperty(LayoutChoice.DAEMONS_PROPERTY);
+        System.setProperty(LayoutChoice.DAEMONS_PROPERTY, daemons);
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(LayoutChoice.DAEMONS_PROPERTY);
+            } else {
+                System.setProperty(LayoutChoice.DAEMONS_PROPERTY, before);
+            }
+        }
     }
 
     private static int off(Map<String, String> c, String field) {
@@ -595,7 +685,7 @@ public abstract class ConformanceSuite {
             assertEquals(0600, one.segment().permissions());
             assertEquals(0666, two.segment().permissions());
             assertEquals(0640, custom.segment().permissions());
-            assertEquals(ShmLayout.platform().size(), two.segment().size());
+            assertEquals(LayoutChoice.forNewSegments().layout().get().size(), two.segment().size());
             assertEquals(backend(), two.backendName());
         }
     }

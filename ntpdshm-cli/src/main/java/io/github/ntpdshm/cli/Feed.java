@@ -91,7 +91,12 @@ final class Feed extends ShmCommand {
                             + " every " + Converters.plainSeconds(intervalNanos) + " s; Ctrl-C stops");
                 }
                 long start = System.nanoTime();
+                SegmentGuard guard = new SegmentGuard(shm);
+                SdNotify notify = SdNotify.fromEnvironment();
+                notify.ready("feeding unit " + unit);
                 while (!stop.stopped()) {
+                    guard.check();
+                    notify.watchdog();
                     Instant receive = Instant.now();
                     Instant clock = receive.plusNanos(offsetNanos);
                     shm.update(clock, receive);
@@ -112,7 +117,7 @@ final class Feed extends ShmCommand {
                     }
                 }
             }
-            out.println("fed " + fed + " samples to unit " + unit + " (key " + Fmt.hex(options.key())
+            out.println("fed " + fed + (fed == 1 ? " sample" : " samples") + " to unit " + unit + " (key " + Fmt.hex(options.key())
                     + "); detached, the segment stays");
             out.flush();
             code = 0;

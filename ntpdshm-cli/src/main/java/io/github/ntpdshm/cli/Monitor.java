@@ -202,7 +202,7 @@ final class Monitor extends ShmCommand {
         String recv = Fmt.iso(s.receiveTimeStampSec(), s.receiveNanos());
         String clock = Fmt.iso(s.clockTimeStampSec(), s.clockNanos());
         if (json) {
-            out.println("{\"type\":\"sample\",\"unit\":" + unit + ",\"key\":" + Fmt.json(Fmt.hex(keyBase + unit))
+            out.println("{\"format\":" + Fmt.JSON_FORMAT + ",\"type\":\"sample\",\"unit\":" + unit + ",\"key\":" + Fmt.json(Fmt.hex(keyBase + unit))
                     + ",\"seen\":" + Fmt.json(Fmt.iso(seen)) + ",\"receive\":" + Fmt.json(recv)
                     + ",\"clock\":" + Fmt.json(clock) + ",\"offset_ns\":" + s.offsetNanos()
                     + ",\"offset_s\":" + Fmt.seconds(s.offsetNanos()) + ",\"leap\":" + s.leap()
@@ -220,7 +220,7 @@ final class Monitor extends ShmCommand {
             u.append(u.length() == 0 ? "" : ",").append(unit);
         }
         if (json) {
-            out.println("{\"type\":\"summary\",\"samples\":" + samples + ",\"clashes\":" + clashes + ",\"units\":["
+            out.println("{\"format\":" + Fmt.JSON_FORMAT + ",\"type\":\"summary\",\"samples\":" + samples + ",\"clashes\":" + clashes + ",\"units\":["
                     + u + "],\"seconds\":" + Fmt.seconds(elapsedNanos) + "}");
         } else {
             out.println("# " + samples + " sample" + (samples == 1 ? "" : "s") + " from "

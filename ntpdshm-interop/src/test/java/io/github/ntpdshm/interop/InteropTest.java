@@ -95,7 +95,7 @@ class InteropTest {
             }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("missing " + missing + ": scripts/test.sh --interop installs them"
-                        + " (apt-get install ntpsec gpsd socat gcc-multilib; chrony: apt-get download chrony &&"
+                        + " (apt-get install ntpsec gpsd socat gcc-i686-linux-gnu libc6-dev-i386-cross; chrony: apt-get download chrony &&"
                         + " dpkg -x chrony_*.deb /opt/chrony, or set CHRONY_ROOT)");
             }
             RealUnits.checkFree(true);
@@ -521,7 +521,7 @@ class InteropTest {
             int unit = 0;
             for (ShmLayout layout : ShmLayout.values()) {
                 CPeer c = CPeer.of(layout);
-                String flags = CPeer.gccFlags(layout).isEmpty() ? "gcc" : "gcc " + String.join(" ", CPeer.gccFlags(layout));
+                String flags = c.describe();
                 String lay = layout.name() + " " + layout.size();
                 for (String backend : BACKENDS) {
                     int k = unit++;
