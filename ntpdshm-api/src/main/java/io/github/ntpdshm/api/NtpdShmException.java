@@ -33,6 +33,22 @@ public class NtpdShmException extends RuntimeException {
     public static final int ENOSPC = 28;
     /** {@code EIDRM}, "Identifier removed" (Linux numbering; an {@code errno} this library advises on). */
     public static final int EIDRM = 43;
+    /** {@code EINTR}, "Interrupted system call": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EINTR = 4;
+    /** {@code EAGAIN}, "Resource temporarily unavailable": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EAGAIN = 11;
+    /** {@code ENOTDIR}, "Not a directory": chrony's SOCK refclock path (Linux numbering). */
+    public static final int ENOTDIR = 20;
+    /** {@code ENOTSOCK}, "Socket operation on non-socket": chrony's SOCK refclock path (Linux numbering). */
+    public static final int ENOTSOCK = 88;
+    /** {@code EMSGSIZE}, "Message too long": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EMSGSIZE = 90;
+    /** {@code EPROTOTYPE}, "Protocol wrong type for socket": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EPROTOTYPE = 91;
+    /** {@code EADDRINUSE}, "Address already in use": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EADDRINUSE = 98;
+    /** {@code ECONNREFUSED}, "Connection refused": chrony's SOCK refclock path (Linux numbering). */
+    public static final int ECONNREFUSED = 111;
 
     /** The call or step that failed. */
     private final String operation;
@@ -105,6 +121,14 @@ public class NtpdShmException extends RuntimeException {
             case EMFILE: return "EMFILE";
             case ENOSPC: return "ENOSPC";
             case EIDRM: return "EIDRM";
+            case EINTR: return "EINTR";
+            case EAGAIN: return "EAGAIN";
+            case ENOTDIR: return "ENOTDIR";
+            case ENOTSOCK: return "ENOTSOCK";
+            case EMSGSIZE: return "EMSGSIZE";
+            case EPROTOTYPE: return "EPROTOTYPE";
+            case EADDRINUSE: return "EADDRINUSE";
+            case ECONNREFUSED: return "ECONNREFUSED";
             default: return "errno " + errno;
         }
     }
@@ -128,6 +152,14 @@ public class NtpdShmException extends RuntimeException {
             case EMFILE: return "Too many open files";
             case ENOSPC: return "No space left on device";
             case EIDRM: return "Identifier removed";
+            case EINTR: return "Interrupted system call";
+            case EAGAIN: return "Resource temporarily unavailable";
+            case ENOTDIR: return "Not a directory";
+            case ENOTSOCK: return "Socket operation on non-socket";
+            case EMSGSIZE: return "Message too long";
+            case EPROTOTYPE: return "Protocol wrong type for socket";
+            case EADDRINUSE: return "Address already in use";
+            case ECONNREFUSED: return "Connection refused";
             default: return "Unknown error " + errno;
         }
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,15 @@ public abstract class ConformanceSuite {
     /** Opens a unit under the private key base with this backend. */
     protected NtpdShm open(int unit, ShmLayout layout) {
         return NtpdShm.open(segments.options(unit, backend()).layout(layout).build());
+    }
+
+    /** chrony's SOCK refclock through the same backend: the datagram socket calls of the SPI. */
+    @Nested
+    class ChronySockConformance extends SockConformance {
+        @Override
+        protected String backend() {
+            return ConformanceSuite.this.backend();
+        }
     }
 
     @AfterEach

@@ -43,6 +43,7 @@ public final class Main implements Callable<Integer> {
         SUBCOMMANDS.put("demo", Demo::new);
         SUBCOMMANDS.put("feed", Feed::new);
         SUBCOMMANDS.put("monitor", Monitor::new);
+        SUBCOMMANDS.put("bridge", Bridge::new);
         SUBCOMMANDS.put("dump", Dump::new);
         SUBCOMMANDS.put("list", ListCommand::new);
         SUBCOMMANDS.put("remove", Remove::new);
@@ -66,8 +67,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, dump, list,"
-                + " remove, doctor, exporter or completion");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, bridge, dump,"
+                + " list, remove, doctor, exporter or completion");
     }
 
     /**

@@ -16,11 +16,15 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
 
-/** libc's System V shared-memory calls through jnr-ffi, loaded when this class is initialised. */
+/**
+ * libc's System V shared-memory calls, and the UNIX datagram socket calls chrony's SOCK refclock needs, through
+ * jnr-ffi, loaded when this class is initialised.
+ */
 final class JnrLibC {
 
-    /** The calls, named as in C; jnr-ffi generates the binding. Public because the generated class implements it. */
+    /** The calls, named as in C (nfds_t is unsigned long, the size of size_t on Linux); jnr-ffi generates the binding. Public because the generated class implements it. */
     public interface C {
         @SaveError
         int shmget(int key, @size_t long size, int shmflg);
@@ -36,6 +40,27 @@ final class JnrLibC {
 
         /** glibc's {@code int *__errno_location(void)}: this thread's errno, see {@link #lastError()}. */
         Pointer __errno_location();
+
+        @SaveError
+        int socket(int domain, int type, int protocol);
+
+        @SaveError
+        int bind(int fd, ByteBuffer addr, int addrlen);
+
+        @SaveError
+        int connect(int fd, ByteBuffer addr, int addrlen);
+
+        @SaveError
+        @ssize_t long sendto(int fd, ByteBuffer buf, @size_t long len, int flags, ByteBuffer addr, int addrlen);
+
+        @SaveError
+        @ssize_t long recv(int fd, ByteBuffer buf, @size_t long len, int flags);
+
+        @SaveError
+        int poll(ByteBuffer fds, @size_t long nfds, int timeout);
+
+        @SaveError
+        int close(int fd);
     }
 
     private static final C LIBC = LibraryLoader.create(C.class).failImmediately().load("c");
@@ -87,6 +112,42 @@ final class JnrLibC {
 
     static int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
         int r = LIBC.shmctl(shmid, cmd, buf);
+        if (r == -1) {
+            throw new ErrnoException(lastError());
+        }
+        return r;
+    }
+
+    static int socket(int domain, int type, int protocol) throws ErrnoException {
+        return check(LIBC.socket(domain, type, protocol));
+    }
+
+    static void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        check(LIBC.bind(fd, addr, addrLen));
+    }
+
+    static void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        check(LIBC.connect(fd, addr, addrLen));
+    }
+
+    static int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+            throws ErrnoException {
+        return check((int) LIBC.sendto(fd, buf, len, flags, addr, addrLen));
+    }
+
+    static int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+        return check((int) LIBC.recv(fd, buf, len, flags));
+    }
+
+    static int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+        return check(LIBC.poll(fds, nfds, timeoutMillis));
+    }
+
+    static void close(int fd) throws ErrnoException {
+        check(LIBC.close(fd));
+    }
+
+    private static int check(int r) throws ErrnoException {
         if (r == -1) {
             throw new ErrnoException(lastError());
         }
