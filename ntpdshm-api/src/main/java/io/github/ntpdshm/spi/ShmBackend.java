@@ -92,7 +92,15 @@ public interface ShmBackend {
 
     // ---- UNIX datagram sockets (chrony's SOCK refclock) ---------------------------------------------------
 
-    /** {@code socket(domain, type, protocol)}: the new file descriptor. */
+    /**
+     * {@code socket(domain, type, protocol)}.
+     *
+     * @param domain   {@link #AF_UNIX}
+     * @param type     {@link #SOCK_DGRAM}, with {@link #SOCK_NONBLOCK} and {@link #SOCK_CLOEXEC} as wanted
+     * @param protocol 0
+     * @return the new file descriptor
+     * @throws ErrnoException if {@code socket} fails
+     */
     default int socket(int domain, int type, int protocol) throws ErrnoException {
         throw noSockets();
     }
@@ -100,13 +108,23 @@ public interface ShmBackend {
     /**
      * {@code bind(fd, addr, addrLen)}.
      *
-     * @param addr a direct buffer holding a {@code struct sockaddr_un} from position 0
+     * @param fd      the socket
+     * @param addr    a direct buffer holding a {@code struct sockaddr_un} from position 0
+     * @param addrLen the address's length in bytes
+     * @throws ErrnoException if {@code bind} fails
      */
     default void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         throw noSockets();
     }
 
-    /** {@code connect(fd, addr, addrLen)}; {@code addr} as for {@link #bind}. */
+    /**
+     * {@code connect(fd, addr, addrLen)}.
+     *
+     * @param fd      the socket
+     * @param addr    as for {@link #bind}
+     * @param addrLen the address's length in bytes
+     * @throws ErrnoException if {@code connect} fails
+     */
     default void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         throw noSockets();
     }
@@ -114,8 +132,14 @@ public interface ShmBackend {
     /**
      * {@code sendto(fd, buf, len, flags, addr, addrLen)}: the number of bytes sent.
      *
-     * @param buf  a direct buffer holding the datagram from position 0
-     * @param addr as for {@link #bind}
+     * @param fd      the socket
+     * @param buf     a direct buffer holding the datagram from position 0
+     * @param len     the datagram's length in bytes
+     * @param flags   {@code sendto}'s flags
+     * @param addr    as for {@link #bind}
+     * @param addrLen the address's length in bytes
+     * @return the number of bytes sent
+     * @throws ErrnoException if {@code sendto} fails
      */
     default int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
             throws ErrnoException {
@@ -126,7 +150,12 @@ public interface ShmBackend {
      * {@code recv(fd, buf, len, flags)}: the datagram's length (for a datagram longer than {@code len}, with
      * {@code MSG_TRUNC}, its whole length).
      *
-     * @param buf a direct buffer the kernel writes from position 0
+     * @param fd    the socket
+     * @param buf   a direct buffer the kernel writes from position 0
+     * @param len   the buffer's length in bytes
+     * @param flags {@code recv}'s flags
+     * @return the datagram's length
+     * @throws ErrnoException if {@code recv} fails
      */
     default int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
         throw noSockets();
@@ -135,13 +164,22 @@ public interface ShmBackend {
     /**
      * {@code poll(fds, nfds, timeout)}: how many descriptors are ready, 0 on timeout.
      *
-     * @param fds a direct buffer of {@code nfds} {@code struct pollfd} from position 0
+     * @param fds           a direct buffer of {@code nfds} {@code struct pollfd} from position 0
+     * @param nfds          how many
+     * @param timeoutMillis milliseconds to wait, -1 for ever
+     * @return how many descriptors are ready, 0 on timeout
+     * @throws ErrnoException if {@code poll} fails
      */
     default int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
         throw noSockets();
     }
 
-    /** {@code close(fd)}. */
+    /**
+     * {@code close(fd)}.
+     *
+     * @param fd the descriptor
+     * @throws ErrnoException if {@code close} fails
+     */
     default void close(int fd) throws ErrnoException {
         throw noSockets();
     }
