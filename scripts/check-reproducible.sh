@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+#
+# SPDX-License-Identifier: Apache-2.0
+#
+
 # Reproducible builds: builds the published modules twice, from two copies of this tree in two different folders,
 # with the release profile (the jars, sources and javadoc jars, the tool jar; tests skipped, nothing signed) and
 # fails unless every jar is byte-identical between the two. Then asks maven-artifact-plugin whether any plugin in
