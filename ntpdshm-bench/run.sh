@@ -1,4 +1,8 @@
 #!/bin/sh
+#
+# SPDX-License-Identifier: Apache-2.0
+#
+
 # Builds benchmarks.jar and runs the whole suite: on JDK 17 (the backends that run there: jna, jnr) and on
 # JDK 25 (every backend, and the C baseline through Panama). Writes results/jdk<N>.json (JMH -rf json) and
 # results/RESULTS.md. Takes about 9 minutes on 2 CPUs with Panama alone, about 21 with all three backends.

@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+#
+# SPDX-License-Identifier: Apache-2.0
+#
+
 # Turns the conformance suite's platform records (ntpdshm-*/target/platform-record/*.tsv, one per architecture, JDK
 # and backend; see PlatformRecord) into the README's platform table, in Markdown on stdout. A cell says how many
 # tests passed for that backend, or how many failed, or why they were skipped; "-" where the backend did not run.

@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+#
+# SPDX-License-Identifier: Apache-2.0
+#
+
 # The conformance suite (JNA and JNR) on Debian 12's own OpenJDK 17 for other architectures, run by qemu-user on this
 # x86_64 machine, with the C peers cross-compiled for each architecture.
 #

@@ -1,4 +1,8 @@
 #!/bin/sh
+#
+# SPDX-License-Identifier: Apache-2.0
+#
+
 # How long `ntpdshm list` (or another command) takes through the launcher, against `java -version` on the same
 # JDK: prints both medians over N runs and their ratio. Usage: scripts/startup-ratio.sh [N] [COMMAND ARGS...]
 # (default: 10 runs of `list`). Run it on an otherwise idle machine; the first run of a new jar also writes the

@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+#
+# SPDX-License-Identifier: Apache-2.0
+#
+
 # Runs every test: the build and unit/conformance suites with Maven on JDK 17 (Panama's on a discovered
 # JDK 22+), again with Maven on JDK 25, with --interop the suite against the real daemons, and with --platforms the
 # conformance suite on Debian's JDK 17 for arm64, armhf, ppc64el, s390x and i386 under qemu-user

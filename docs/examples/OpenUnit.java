@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmOptions;
 

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/*
  * The C baseline of ntpdshm-bench: what the protocol costs in C, on a real SysV segment, so that
  * the Java backends' figures can be read as ratios. Each loop does its operation n times; Java calls
  * it through one Panama downcall per 1000 operations, so the call itself is amortised.

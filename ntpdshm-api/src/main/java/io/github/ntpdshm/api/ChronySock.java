@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.nio.file.Path;
@@ -42,65 +45,98 @@ public interface ChronySock extends AutoCloseable {
         BUFFER_FULL
     }
 
-    /** Opens a writer for this path with every default. */
+    /**
+     * Opens a writer for this path with every default.
+     *
+     * @param path the socket chronyd reads ({@code refclock SOCK PATH})
+     * @return the writer; close it when done
+     */
     static ChronySock open(Path path) {
         return open(SockOptions.of(path));
     }
 
-    /** Opens a writer as the options say: creates its own unbound socket; the path need not exist yet. */
+    /**
+     * Opens a writer as the options say: creates its own unbound socket; the path need not exist yet.
+     *
+     * @param options the path, layout and backend
+     * @return the writer; close it when done
+     */
     static ChronySock open(SockOptions options) {
         return SockHandle.open(options);
     }
 
-    /** The socket's path. */
+    /** {@return the socket's path} */
     Path path();
 
-    /** The datagram layout. */
+    /** {@return the datagram layout} */
     SockLayout layout();
 
-    /** The backend's name. */
+    /** {@return the backend's name} */
     String backendName();
 
-    /** Sets {@code leap} for later samples: 0 none, 1 insert a second, 2 delete one (chrony takes no 3). */
+    /**
+     * Sets {@code leap} for later samples.
+     *
+     * @param leap 0 none, 1 insert a second, 2 delete one (chrony takes no 3)
+     */
     void setLeap(int leap);
 
-    /** The {@code leap} sent with each sample. */
+    /** {@return the {@code leap} sent with each sample} */
     int getLeap();
 
-    /** Sets {@code pulse} for later samples: true marks a PPS edge whose seconds another source gives. */
+    /**
+     * Sets {@code pulse} for later samples.
+     *
+     * @param pulse true marks a PPS edge whose seconds another source gives
+     */
     void setPulse(boolean pulse);
 
-    /** Whether samples are sent as PPS pulses. */
+    /** {@return whether samples are sent as PPS pulses} */
     boolean isPulse();
 
     /**
      * Sends a sample whose receive time is now.
      *
      * @param clockTime the reference clock's time in seconds since the epoch
+     * @return what became of the sample
      */
     Delivery update(double clockTime);
 
-    /** Sends a sample at nanosecond resolution whose receive time is now. */
+    /**
+     * Sends a sample at nanosecond resolution whose receive time is now.
+     *
+     * @param clock the reference clock's time
+     * @return what became of the sample
+     */
     Delivery update(Instant clock);
 
-    /** Sends a sample at nanosecond resolution. */
+    /**
+     * Sends a sample at nanosecond resolution.
+     *
+     * @param clock   the reference clock's time
+     * @param receive the system clock's time when the reference time was seen
+     * @return what became of the sample
+     */
     Delivery update(Instant clock, Instant receive);
 
     /**
      * Sends a sample without allocating: seconds and nanoseconds of both time stamps.
      *
+     * @param clockSec     the reference clock's seconds since the epoch
      * @param clockNanos   0..999999999
+     * @param receiveSec   the system clock's seconds since the epoch when the reference time was seen
      * @param receiveNanos 0..999999999
+     * @return what became of the sample
      */
     Delivery update(long clockSec, int clockNanos, long receiveSec, int receiveNanos);
 
-    /** Samples sent. */
+    /** {@return samples sent} */
     long sent();
 
-    /** Samples dropped because nothing listened or the buffer was full. */
+    /** {@return samples dropped because nothing listened or the buffer was full} */
     long dropped();
 
-    /** Whether {@link #close()} was called. */
+    /** {@return whether {@link #close()} was called} */
     boolean isClosed();
 
     /** Closes the writer's socket; the path is not touched (it is chronyd's). Idempotent. */

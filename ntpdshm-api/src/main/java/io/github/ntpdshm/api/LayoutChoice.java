@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.io.File;
@@ -51,6 +54,8 @@ public final class LayoutChoice {
     /**
      * The choice for new segments on this host, decided once per value of {@value #DAEMONS_PROPERTY} (it reads the
      * headers of a few programs).
+     *
+     * @return the choice and its evidence
      */
     public static synchronized LayoutChoice forNewSegments() {
         String property = System.getProperty(DAEMONS_PROPERTY, "");
@@ -108,12 +113,12 @@ public final class LayoutChoice {
         return out;
     }
 
-    /** The layout for a new segment, or empty when the evidence conflicts (see {@link #evidence()}). */
+    /** {@return the layout for a new segment, or empty when the evidence conflicts (see {@link #evidence()})} */
     public Optional<ShmLayout> layout() {
         return layout;
     }
 
-    /** What decided it, in a sentence for people: which programs said what, or why the platform's default. */
+    /** {@return what decided it, in a sentence for people: which programs said what, or why the platform's default} */
     public String evidence() {
         return evidence;
     }

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.time.Instant;
@@ -51,12 +54,20 @@ public interface NtpdShm extends AutoCloseable {
      * {@link LayoutChoice}), the best available backend.
      *
      * @param unit 0..255
+     * @return an open handle; close it when done
+     * @throws NtpdShmException if the segment cannot be created or attached (the message says why and what to do)
      */
     static NtpdShm open(int unit) {
         return open(ShmOptions.of(unit));
     }
 
-    /** Opens a unit as the options say. */
+    /**
+     * Opens a unit as the options say.
+     *
+     * @param options unit, key base, layout, create or attach, permissions, read-only, backend
+     * @return an open handle; close it when done
+     * @throws NtpdShmException if the segment cannot be created or attached (the message says why and what to do)
+     */
     static NtpdShm open(ShmOptions options) {
         return ShmHandle.open(options);
     }
@@ -64,6 +75,7 @@ public interface NtpdShm extends AutoCloseable {
     /**
      * Marks the options' segment for removal ({@code IPC_RMID}); it disappears when the last process detaches.
      *
+     * @param options the unit and key base that name the segment
      * @return false if the key has no segment
      * @throws NtpdShmException if this process may not remove it (EPERM: only the owner, creator or root may)
      */
@@ -73,113 +85,169 @@ public interface NtpdShm extends AutoCloseable {
 
     // ---- identity ----------------------------------------------------------------------------------------
 
-    /** The unit, 0..255. */
+    /** {@return the unit, 0..255} */
     int unit();
 
-    /** The System V key. */
+    /** {@return the System V key} */
     int key();
 
-    /** The layout in use. */
+    /** {@return the layout in use} */
     ShmLayout layout();
 
-    /** The backend's name: {@code panama}, {@code jna} or {@code jnr}. */
+    /** {@return the backend's name: {@code panama}, {@code jna} or {@code jnr}} */
     String backendName();
 
-    /** Whether attached with {@code SHM_RDONLY}. */
+    /** {@return whether attached with {@code SHM_RDONLY}} */
     boolean isReadOnly();
 
-    /** Whether {@link #close()} was called. */
+    /** {@return whether {@link #close()} was called} */
     boolean isClosed();
 
-    /** The kernel's current facts about this segment (size, owner, permissions, attaches, PIDs). */
+    /** {@return the kernel's current facts about this segment (size, owner, permissions, attaches, PIDs)} */
     ShmSegment segment();
 
     // ---- raw fields ---------------------------------------------------------------------------------------
 
-    /** {@code mode}. */
+    /** {@return {@code mode}} */
     int getMode();
 
-    /** Writes {@code mode}. */
+    /**
+     * Writes {@code mode}.
+     *
+     * @param mode 0 or 1
+     */
     void setMode(int mode);
 
-    /** {@code count} (a volatile load). */
+    /** {@return {@code count} (a volatile load)} */
     int getCount();
 
-    /** Writes {@code count} (a volatile store). */
+    /**
+     * Writes {@code count} (a volatile store).
+     *
+     * @param count the new value
+     */
     void setCount(int count);
 
-    /** {@code clockTimeStampSec}: the reference clock's seconds. */
+    /** {@return {@code clockTimeStampSec}: the reference clock's seconds} */
     long getClockTimeStampSec();
 
-    /** Writes {@code clockTimeStampSec}; must fit the layout's {@code time_t}. */
+    /**
+     * Writes {@code clockTimeStampSec}.
+     *
+     * @param sec seconds since the epoch; must fit the layout's {@code time_t}
+     */
     void setClockTimeStampSec(long sec);
 
-    /** {@code clockTimeStampUSec}. */
+    /** {@return {@code clockTimeStampUSec}} */
     int getClockTimeStampUSec();
 
-    /** Writes {@code clockTimeStampUSec}. */
+    /**
+     * Writes {@code clockTimeStampUSec}.
+     *
+     * @param usec microseconds
+     */
     void setClockTimeStampUSec(int usec);
 
-    /** {@code clockTimeStampNSec}, an unsigned C int. */
+    /** {@return {@code clockTimeStampNSec}, an unsigned C int} */
     long getClockTimeStampNSec();
 
-    /** Writes {@code clockTimeStampNSec}: 0..4294967295. */
+    /**
+     * Writes {@code clockTimeStampNSec}.
+     *
+     * @param nsec nanoseconds, 0..4294967295 (an unsigned C int)
+     */
     void setClockTimeStampNSec(long nsec);
 
-    /** {@code receiveTimeStampSec}: the system clock's seconds when the sample was taken. */
+    /** {@return {@code receiveTimeStampSec}: the system clock's seconds when the sample was taken} */
     long getReceiveTimeStampSec();
 
-    /** Writes {@code receiveTimeStampSec}; must fit the layout's {@code time_t}. */
+    /**
+     * Writes {@code receiveTimeStampSec}.
+     *
+     * @param sec seconds since the epoch; must fit the layout's {@code time_t}
+     */
     void setReceiveTimeStampSec(long sec);
 
-    /** {@code receiveTimeStampUSec}. */
+    /** {@return {@code receiveTimeStampUSec}} */
     int getReceiveTimeStampUSec();
 
-    /** Writes {@code receiveTimeStampUSec}. */
+    /**
+     * Writes {@code receiveTimeStampUSec}.
+     *
+     * @param usec microseconds
+     */
     void setReceiveTimeStampUSec(int usec);
 
-    /** {@code receiveTimeStampNSec}, an unsigned C int. */
+    /** {@return {@code receiveTimeStampNSec}, an unsigned C int} */
     long getReceiveTimeStampNSec();
 
-    /** Writes {@code receiveTimeStampNSec}: 0..4294967295. */
+    /**
+     * Writes {@code receiveTimeStampNSec}.
+     *
+     * @param nsec nanoseconds, 0..4294967295 (an unsigned C int)
+     */
     void setReceiveTimeStampNSec(long nsec);
 
-    /** {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync. */
+    /** {@return {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync} */
     int getLeap();
 
-    /** Writes {@code leap} (0..3) and keeps it for later updates. */
+    /**
+     * Writes {@code leap} and keeps it for later updates.
+     *
+     * @param leap 0 no warning, 1 add a second, 2 delete a second, 3 not in sync
+     */
     void setLeap(int leap);
 
-    /** {@code precision}: log2 seconds. */
+    /** {@return {@code precision}: log2 seconds} */
     int getPrecision();
 
-    /** Writes {@code precision} ({@value #MIN_PRECISION}..{@value #MAX_PRECISION}) and keeps it for later updates. */
+    /**
+     * Writes {@code precision} and keeps it for later updates.
+     *
+     * @param precision log2 seconds, {@value #MIN_PRECISION}..{@value #MAX_PRECISION}
+     */
     void setPrecision(int precision);
 
-    /** {@code nsamples}. */
+    /** {@return {@code nsamples}} */
     int getNsamples();
 
-    /** Writes {@code nsamples}. */
+    /**
+     * Writes {@code nsamples}.
+     *
+     * @param nsamples the new value
+     */
     void setNsamples(int nsamples);
 
-    /** Whether {@code valid} is non-zero (a volatile load). */
+    /** {@return whether {@code valid} is non-zero (a volatile load)} */
     boolean isValid();
 
-    /** Writes {@code valid} as 1 or 0 (a volatile store). */
+    /**
+     * Writes {@code valid} as 1 or 0 (a volatile store).
+     *
+     * @param valid true for 1
+     */
     void setValid(boolean valid);
 
     // ---- float-seconds pseudo fields ----------------------------------------------------------------------
 
-    /** {@code clockTimeStampSec + clockTimeStampUSec / 1e6}. */
+    /** {@return {@code clockTimeStampSec + clockTimeStampUSec / 1e6}} */
     double getClockTimeStamp();
 
-    /** Writes {@code clockTimeStampSec}, {@code USec} (truncated) and {@code NSec} from seconds since the epoch. */
+    /**
+     * Writes {@code clockTimeStampSec}, {@code USec} (truncated) and {@code NSec}.
+     *
+     * @param seconds seconds since the epoch
+     */
     void setClockTimeStamp(double seconds);
 
-    /** {@code receiveTimeStampSec + receiveTimeStampUSec / 1e6}. */
+    /** {@return {@code receiveTimeStampSec + receiveTimeStampUSec / 1e6}} */
     double getReceiveTimeStamp();
 
-    /** Writes {@code receiveTimeStampSec}, {@code USec} (truncated) and {@code NSec} from seconds since the epoch. */
+    /**
+     * Writes {@code receiveTimeStampSec}, {@code USec} (truncated) and {@code NSec}.
+     *
+     * @param seconds seconds since the epoch
+     */
     void setReceiveTimeStamp(double seconds);
 
     // ---- the safe path ------------------------------------------------------------------------------------
@@ -200,32 +268,44 @@ public interface NtpdShm extends AutoCloseable {
      */
     void update(double clockTime, double receiveTime, int precision);
 
-    /** Publishes a sample at nanosecond resolution whose receive time is now. */
+    /**
+     * Publishes a sample at nanosecond resolution whose receive time is now.
+     *
+     * @param clock the reference clock's time
+     */
     void update(Instant clock);
 
-    /** Publishes a sample at nanosecond resolution. */
+    /**
+     * Publishes a sample at nanosecond resolution.
+     *
+     * @param clock   the reference clock's time
+     * @param receive the system clock's time when the reference time was seen
+     */
     void update(Instant clock, Instant receive);
 
     /**
      * Publishes a sample without allocating: seconds and nanoseconds of both time stamps.
      *
+     * @param clockSec     the reference clock's seconds since the epoch
      * @param clockNanos   0..999999999
+     * @param receiveSec   the system clock's seconds since the epoch when the reference time was seen
      * @param receiveNanos 0..999999999
      */
     void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos);
 
     // ---- reading ------------------------------------------------------------------------------------------
 
-    /** {@link #peek()} on a read-only handle, {@link #consume()} otherwise. */
+    /** {@return {@link #peek()} on a read-only handle, {@link #consume()} otherwise} */
     ShmRead read();
 
-    /** ntpd's read without clearing {@code valid}: a monitor's read, never writes. */
+    /** {@return ntpd's read without clearing {@code valid}: a monitor's read, never writes} */
     ShmRead peek();
 
     /**
      * ntpd's read: takes the sample and clears {@code valid}, so the next read sees nothing until the writer
      * publishes again. Two consumers steal each other's samples.
      *
+     * @return the status, and the sample when it is {@link ShmRead.Status#OK}
      * @throws IllegalStateException on a read-only handle
      */
     ShmRead consume();

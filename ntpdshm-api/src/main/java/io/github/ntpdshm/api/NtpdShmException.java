@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 /**
@@ -11,19 +14,57 @@ package io.github.ntpdshm.api;
 public class NtpdShmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** {@code errno} values whose advice this library knows (Linux numbering). */
-    public static final int EPERM = 1, ENOENT = 2, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17,
-            EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOSPC = 28, EIDRM = 43;
-    /** Socket {@code errno} values of chrony's SOCK refclock path (Linux numbering). */
-    public static final int EINTR = 4, EAGAIN = 11, ENOTDIR = 20, ENOTSOCK = 88, EMSGSIZE = 90, EPROTOTYPE = 91,
-            EADDRINUSE = 98, ECONNREFUSED = 111;
+    /** {@code EPERM}, "Operation not permitted" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EPERM = 1;
+    /** {@code ENOENT}, "No such file or directory" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int ENOENT = 2;
+    /** {@code ENOMEM}, "Cannot allocate memory" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int ENOMEM = 12;
+    /** {@code EACCES}, "Permission denied" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EACCES = 13;
+    /** {@code EFAULT}, "Bad address" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EFAULT = 14;
+    /** {@code EEXIST}, "File exists" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EEXIST = 17;
+    /** {@code EINVAL}, "Invalid argument" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EINVAL = 22;
+    /** {@code ENFILE}, "Too many open files in system" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int ENFILE = 23;
+    /** {@code EMFILE}, "Too many open files" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EMFILE = 24;
+    /** {@code ENOSPC}, "No space left on device" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int ENOSPC = 28;
+    /** {@code EIDRM}, "Identifier removed" (Linux numbering; an {@code errno} this library advises on). */
+    public static final int EIDRM = 43;
+    /** {@code EINTR}, "Interrupted system call": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EINTR = 4;
+    /** {@code EAGAIN}, "Resource temporarily unavailable": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EAGAIN = 11;
+    /** {@code ENOTDIR}, "Not a directory": chrony's SOCK refclock path (Linux numbering). */
+    public static final int ENOTDIR = 20;
+    /** {@code ENOTSOCK}, "Socket operation on non-socket": chrony's SOCK refclock path (Linux numbering). */
+    public static final int ENOTSOCK = 88;
+    /** {@code EMSGSIZE}, "Message too long": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EMSGSIZE = 90;
+    /** {@code EPROTOTYPE}, "Protocol wrong type for socket": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EPROTOTYPE = 91;
+    /** {@code EADDRINUSE}, "Address already in use": chrony's SOCK refclock path (Linux numbering). */
+    public static final int EADDRINUSE = 98;
+    /** {@code ECONNREFUSED}, "Connection refused": chrony's SOCK refclock path (Linux numbering). */
+    public static final int ECONNREFUSED = 111;
 
+    /** The call or step that failed. */
     private final String operation;
+    /** The unit, or -1. */
     private final int unit;
+    /** The System V key. */
     private final int key;
+    /** The {@code errno}, or 0. */
     private final int errno;
 
     /**
+     * A failure with its whole message.
+     *
      * @param operation the call or step that failed, e.g. {@code "shmat"}
      * @param unit      the unit, or -1 when none applies
      * @param key       the System V key
@@ -38,32 +79,37 @@ public class NtpdShmException extends RuntimeException {
         this.errno = errno;
     }
 
-    /** The call or step that failed, e.g. {@code "shmget"}, {@code "shmat"}, {@code "backend"}. */
+    /** {@return the call or step that failed, e.g. {@code "shmget"}, {@code "shmat"}, {@code "backend"}} */
     public String operation() {
         return operation;
     }
 
-    /** The unit, or -1 when none applies. */
+    /** {@return the unit, or -1 when none applies} */
     public int unit() {
         return unit;
     }
 
-    /** The System V key. */
+    /** {@return the System V key} */
     public int key() {
         return key;
     }
 
-    /** The {@code errno}, or 0 when no system call failed. */
+    /** {@return the {@code errno}, or 0 when no system call failed} */
     public int errno() {
         return errno;
     }
 
-    /** The symbolic name of {@link #errno()}, e.g. {@code "EACCES"}. */
+    /** {@return the symbolic name of {@link #errno()}, e.g. {@code "EACCES"}} */
     public String errnoName() {
         return errnoName(errno);
     }
 
-    /** The symbolic name of a Linux {@code errno}, e.g. {@code "EACCES"}, or {@code "errno N"}. */
+    /**
+     * The symbolic name of a Linux {@code errno}.
+     *
+     * @param errno an {@code errno} value
+     * @return e.g. {@code "EACCES"}, or {@code "errno N"} for one this library does not know
+     */
     public static String errnoName(int errno) {
         switch (errno) {
             case 0: return "OK";
@@ -90,7 +136,12 @@ public class NtpdShmException extends RuntimeException {
         }
     }
 
-    /** {@code strerror} of a Linux {@code errno}, as glibc words it. */
+    /**
+     * {@code strerror} of a Linux {@code errno}, as glibc words it.
+     *
+     * @param errno an {@code errno} value
+     * @return e.g. {@code "Permission denied"}
+     */
     public static String errnoText(int errno) {
         switch (errno) {
             case EPERM: return "Operation not permitted";
@@ -116,7 +167,12 @@ public class NtpdShmException extends RuntimeException {
         }
     }
 
-    /** A key the way {@code ipcs} shows it: {@code 0x4e545032}. */
+    /**
+     * A key the way {@code ipcs} shows it.
+     *
+     * @param key a System V key
+     * @return e.g. {@code 0x4e545032}
+     */
     public static String hex(int key) {
         return String.format("0x%08x", key);
     }

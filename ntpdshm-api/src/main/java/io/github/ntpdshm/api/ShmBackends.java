@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import io.github.ntpdshm.spi.ShmBackend;
@@ -41,17 +44,17 @@ public final class ShmBackends {
             this.unavailabilityCause = backend == null ? Optional.of(unavailabilityCause) : null;
         }
 
-        /** The backend's name. */
+        /** {@return the backend's name} */
         public String name() {
             return name;
         }
 
-        /** Its priority; higher is chosen first. */
+        /** {@return its priority; higher is chosen first} */
         public int priority() {
             return priority;
         }
 
-        /** Whether it can work in this JVM. */
+        /** {@return whether it can work in this JVM} */
         public boolean isAvailable() {
             return !unavailabilityCause().isPresent();
         }
@@ -59,6 +62,8 @@ public final class ShmBackends {
         /**
          * Why it cannot work here, or empty. Asked of the backend on first call only, so that a backend nobody
          * chose never links native code (and never makes the JDK warn about it).
+         *
+         * @return the reason, or empty
          */
         public Optional<String> unavailabilityCause() {
             Optional<String> cause = unavailabilityCause;
@@ -73,7 +78,7 @@ public final class ShmBackends {
             return cause;
         }
 
-        /** The backend, if it could be loaded at all. */
+        /** {@return the backend, if it could be loaded at all} */
         public Optional<ShmBackend> backend() {
             return Optional.ofNullable(backend);
         }
@@ -94,7 +99,7 @@ public final class ShmBackends {
     private ShmBackends() {
     }
 
-    /** Every backend found, usable or not, highest priority first. */
+    /** {@return every backend found, usable or not, highest priority first} */
     public static List<Candidate> candidates() {
         return Holder.CANDIDATES;
     }
@@ -103,6 +108,7 @@ public final class ShmBackends {
      * The backend to use.
      *
      * @param requested a backend name, or {@code null} for the {@value #PROPERTY} property or the best available
+     * @return the named backend, or the available one with the highest priority
      * @throws NtpdShmException if the named backend is missing or cannot work here, or none can
      */
     public static ShmBackend select(String requested) {

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.util.Optional;
@@ -65,77 +68,77 @@ public enum ShmLayout {
         this.dummy = dummy;
     }
 
-    /** {@code sizeof(struct shmTime)} in this layout: 96, 80 or 88. */
+    /** {@return {@code sizeof(struct shmTime)} in this layout: 96, 80 or 88} */
     public int size() {
         return size;
     }
 
-    /** {@code sizeof(time_t)}: 8 or 4. */
+    /** {@return {@code sizeof(time_t)}: 8 or 4} */
     public int timeTSize() {
         return timeTSize;
     }
 
-    /** The largest seconds value this layout's {@code time_t} holds. */
+    /** {@return the largest seconds value this layout's {@code time_t} holds} */
     public long maxSeconds() {
         return timeTSize == 8 ? Long.MAX_VALUE : Integer.MAX_VALUE;
     }
 
-    /** A short human description, e.g. {@code "32-bit time_t"}. */
+    /** {@return A short human description, e.g. {@code "32-bit time_t"}} */
     public String description() {
         return description;
     }
 
-    /** Offset of {@code clockTimeStampSec}, a {@code time_t}. */
+    /** {@return offset of {@code clockTimeStampSec}, a {@code time_t}} */
     public int clockTimeStampSec() {
         return clockTimeStampSec;
     }
 
-    /** Offset of {@code clockTimeStampUSec}. */
+    /** {@return offset of {@code clockTimeStampUSec}} */
     public int clockTimeStampUSec() {
         return clockTimeStampUSec;
     }
 
-    /** Offset of {@code receiveTimeStampSec}, a {@code time_t}. */
+    /** {@return offset of {@code receiveTimeStampSec}, a {@code time_t}} */
     public int receiveTimeStampSec() {
         return receiveTimeStampSec;
     }
 
-    /** Offset of {@code receiveTimeStampUSec}. */
+    /** {@return offset of {@code receiveTimeStampUSec}} */
     public int receiveTimeStampUSec() {
         return receiveTimeStampUSec;
     }
 
-    /** Offset of {@code leap}. */
+    /** {@return offset of {@code leap}} */
     public int leap() {
         return leap;
     }
 
-    /** Offset of {@code precision}. */
+    /** {@return offset of {@code precision}} */
     public int precision() {
         return precision;
     }
 
-    /** Offset of {@code nsamples}. */
+    /** {@return offset of {@code nsamples}} */
     public int nsamples() {
         return nsamples;
     }
 
-    /** Offset of {@code valid}. */
+    /** {@return offset of {@code valid}} */
     public int valid() {
         return valid;
     }
 
-    /** Offset of {@code clockTimeStampNSec} (unsigned). */
+    /** {@return offset of {@code clockTimeStampNSec} (unsigned)} */
     public int clockTimeStampNSec() {
         return clockTimeStampNSec;
     }
 
-    /** Offset of {@code receiveTimeStampNSec} (unsigned). */
+    /** {@return offset of {@code receiveTimeStampNSec} (unsigned)} */
     public int receiveTimeStampNSec() {
         return receiveTimeStampNSec;
     }
 
-    /** Offset of {@code dummy[0]}; {@link #DUMMY_LENGTH} ints follow. */
+    /** {@return offset of {@code dummy[0]}; {@link #DUMMY_LENGTH} ints follow} */
     public int dummy() {
         return dummy;
     }
@@ -158,6 +161,8 @@ public enum ShmLayout {
     /**
      * The layout a C program built for this JVM's platform would use: {@link #LP64} on 64-bit platforms,
      * {@link #ILP32} on 32-bit ones (a 32-bit peer built with 64-bit {@code time_t} must be chosen explicitly).
+     *
+     * @return the platform's layout
      */
     public static ShmLayout platform() {
         String model = System.getProperty("sun.arch.data.model", "");
@@ -170,7 +175,7 @@ public enum ShmLayout {
         return System.getProperty("os.arch", "").contains("64") ? LP64 : ILP32;
     }
 
-    /** The name with size and description, for messages: {@code "ILP32 (80 bytes, 32-bit time_t)"}. */
+    /** {@return the name with size and description, for messages: {@code "ILP32 (80 bytes, 32-bit time_t)"}} */
     public String label() {
         return name() + " (" + size + " bytes, " + description + ")";
     }

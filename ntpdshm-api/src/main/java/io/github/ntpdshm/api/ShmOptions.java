@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.util.Objects;
@@ -36,17 +39,28 @@ public final class ShmOptions {
         this.backend = b.backend;
     }
 
-    /** Options for this unit with every default: ntpd's key base, inferred layout, create, ntpd's permissions. */
+    /**
+     * Options for this unit with every default: ntpd's key base, the layout inferred or the platform's, create,
+     * ntpd's permissions, the best available backend.
+     *
+     * @param unit 0..{@value #MAX_UNIT}
+     * @return the options
+     */
     public static ShmOptions of(int unit) {
         return builder(unit).build();
     }
 
-    /** A builder for this unit (0..{@value #MAX_UNIT}). */
+    /**
+     * A builder for this unit.
+     *
+     * @param unit 0..{@value #MAX_UNIT}
+     * @return a builder holding the defaults
+     */
     public static Builder builder(int unit) {
         return new Builder(unit);
     }
 
-    /** A builder holding these options, to change some of them. */
+    /** {@return a builder holding these options, to change some of them} */
     public Builder toBuilder() {
         Builder b = new Builder(unit).keyBase(keyBase).create(create).permissions(permissions).readOnly(readOnly);
         b.layout = layout;
@@ -57,50 +71,56 @@ public final class ShmOptions {
     /**
      * ntpd's permissions: 0600 for units 0 and 1, so that no unprivileged process can steer the system clock,
      * and 0666 from unit 2 on.
+     *
+     * @param unit 0..{@value #MAX_UNIT}
+     * @return 0600 or 0666
      */
     public static int defaultPermissions(int unit) {
         return unit < 2 ? 0600 : 0666;
     }
 
-    /** The unit, 0..{@value #MAX_UNIT}. */
+    /** {@return the unit, 0..{@value #MAX_UNIT}} */
     public int unit() {
         return unit;
     }
 
-    /** The key base; {@link #DEFAULT_KEY_BASE} unless set. */
+    /** {@return the key base; {@link #DEFAULT_KEY_BASE} unless set} */
     public int keyBase() {
         return keyBase;
     }
 
-    /** The System V key: key base + unit. */
+    /** {@return the System V key: key base + unit} */
     public int key() {
         return keyBase + unit;
     }
 
     /**
-     * The layout asked for, or empty to infer it from an existing segment's size, and for a new one to take the local
-     * daemons' ({@link LayoutChoice#forNewSegments()}).
+     * {@return the layout asked for, or empty to infer it from an existing segment's size, and for a new one to take
+     * the local daemons' ({@link LayoutChoice#forNewSegments()})}
      */
     public Optional<ShmLayout> layout() {
         return Optional.ofNullable(layout);
     }
 
-    /** Whether a missing segment is created (default: yes, unless read-only). */
+    /** {@return whether a missing segment is created (default: yes, unless read-only)} */
     public boolean create() {
         return create;
     }
 
-    /** Permission bits for a segment this process creates (default {@link #defaultPermissions(int)}). */
+    /** {@return permission bits for a segment this process creates (default {@link #defaultPermissions(int)})} */
     public int permissions() {
         return permissions;
     }
 
-    /** Whether the segment is attached with {@code SHM_RDONLY}; such a handle never writes. */
+    /** {@return whether the segment is attached with {@code SHM_RDONLY}; such a handle never writes} */
     public boolean readOnly() {
         return readOnly;
     }
 
-    /** The backend asked for by name, or empty for the {@code ntpdshm.backend} property or the best available. */
+    /**
+     * {@return the backend asked for by name, or empty for the {@code ntpdshm.backend} property or the best
+     * available}
+     */
     public Optional<String> backend() {
         return Optional.ofNullable(backend);
     }
@@ -134,6 +154,9 @@ public final class ShmOptions {
         /**
          * The key base (default {@link ShmOptions#DEFAULT_KEY_BASE}). Tests and side-by-side setups use their own
          * so that they never touch the units a daemon reads.
+         *
+         * @param keyBase the key of unit 0; unit N uses key base + N
+         * @return this builder
          */
         public Builder keyBase(int keyBase) {
             long key = (long) keyBase + unit;
@@ -146,24 +169,44 @@ public final class ShmOptions {
             return this;
         }
 
-        /** The layout to use; an existing segment of another size is refused. Default: inferred. */
+        /**
+         * The layout to use; an existing segment of another size is refused. Default: inferred from an existing
+         * segment's size, else the platform's.
+         *
+         * @param layout the layout
+         * @return this builder
+         */
         public Builder layout(ShmLayout layout) {
             this.layout = Objects.requireNonNull(layout, "layout");
             return this;
         }
 
-        /** Whether to create the segment when the key has none (default: true unless read-only). */
+        /**
+         * Whether to create the segment when the key has none (default: true unless read-only).
+         *
+         * @param create true to create
+         * @return this builder
+         */
         public Builder create(boolean create) {
             this.create = create;
             return this;
         }
 
-        /** Same as {@code create(false)}: the segment must exist. */
+        /**
+         * Same as {@code create(false)}: the segment must exist.
+         *
+         * @return this builder
+         */
         public Builder attachOnly() {
             return create(false);
         }
 
-        /** Permission bits (0 to 0777) for a segment this process creates. */
+        /**
+         * Permission bits for a segment this process creates.
+         *
+         * @param permissions 0 to 0777
+         * @return this builder
+         */
         public Builder permissions(int permissions) {
             if (permissions < 0 || permissions > 0777) {
                 throw new IllegalArgumentException("permissions 0" + Integer.toOctalString(permissions)
@@ -176,19 +219,32 @@ public final class ShmOptions {
         /**
          * Attach with {@code SHM_RDONLY} and {@code shmget(key, 0, 0)}, as a monitor does: works on segments this
          * process may read but not write, never creates, and reads never clear {@code valid}.
+         *
+         * @param readOnly true for a monitor's handle
+         * @return this builder
          */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
         }
 
-        /** Use this backend ({@code panama}, {@code jna}, {@code jnr}) instead of the automatic choice. */
+        /**
+         * Use this backend instead of the automatic choice.
+         *
+         * @param backend {@code panama}, {@code jna} or {@code jnr}
+         * @return this builder
+         */
         public Builder backend(String backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
             return this;
         }
 
-        /** The options; fails if read-only was combined with create. */
+        /**
+         * The options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException if read-only was combined with create
+         */
         public ShmOptions build() {
             if (readOnly && Boolean.TRUE.equals(create)) {
                 throw new IllegalArgumentException("unit " + unit + ": a read-only handle cannot create the segment;"

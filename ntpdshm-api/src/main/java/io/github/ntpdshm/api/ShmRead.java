@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.util.Optional;
@@ -54,32 +57,32 @@ public final class ShmRead {
         return new ShmRead(Status.BAD_MODE, null, mode, count, count);
     }
 
-    /** The outcome. */
+    /** {@return the outcome} */
     public Status status() {
         return status;
     }
 
-    /** Whether a sample was read. */
+    /** {@return whether a sample was read} */
     public boolean isOk() {
         return status == Status.OK;
     }
 
-    /** The sample when {@link #status()} is {@link Status#OK}, else empty. */
+    /** {@return the sample when {@link #status()} is {@link Status#OK}, else empty} */
     public Optional<ShmSample> sample() {
         return Optional.ofNullable(sample);
     }
 
-    /** {@code mode} as read (0 when not valid). */
+    /** {@return {@code mode} as read (0 when not valid)} */
     public int mode() {
         return mode;
     }
 
-    /** {@code count} before the copy (0 when not valid). */
+    /** {@return {@code count} before the copy (0 when not valid)} */
     public int countBefore() {
         return countBefore;
     }
 
-    /** {@code count} after the copy; differs from {@link #countBefore()} on a clash. */
+    /** {@return {@code count} after the copy; differs from {@link #countBefore()} on a clash} */
     public int countAfter() {
         return countAfter;
     }

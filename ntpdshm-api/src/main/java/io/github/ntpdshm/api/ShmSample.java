@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.time.Duration;
@@ -23,7 +26,21 @@ public final class ShmSample {
     private final int precision;
     private final int nsamples;
 
-    /** A sample from raw field values; NSec values are the unsigned C values. */
+    /**
+     * A sample from raw field values, each named as in {@code struct shmTime}.
+     *
+     * @param mode                 0 or 1
+     * @param count                {@code count} as read before the copy
+     * @param clockTimeStampSec    the reference clock's seconds
+     * @param clockTimeStampUSec   its microseconds
+     * @param clockTimeStampNSec   its nanoseconds, the unsigned C value
+     * @param receiveTimeStampSec  the system clock's seconds when the sample was taken
+     * @param receiveTimeStampUSec its microseconds
+     * @param receiveTimeStampNSec its nanoseconds, the unsigned C value
+     * @param leap                 0 no warning, 1 add a second, 2 delete a second, 3 not in sync
+     * @param precision            log2 seconds
+     * @param nsamples             {@code nsamples}
+     */
     public ShmSample(int mode, int count,
                      long clockTimeStampSec, int clockTimeStampUSec, long clockTimeStampNSec,
                      long receiveTimeStampSec, int receiveTimeStampUSec, long receiveTimeStampNSec,
@@ -41,72 +58,72 @@ public final class ShmSample {
         this.nsamples = nsamples;
     }
 
-    /** {@code mode}: 0 (no torn-read protection) or 1 (count-protected). */
+    /** {@return {@code mode}: 0 (no torn-read protection) or 1 (count-protected)} */
     public int mode() {
         return mode;
     }
 
-    /** {@code count} as read before the copy. */
+    /** {@return {@code count} as read before the copy} */
     public int count() {
         return count;
     }
 
-    /** {@code clockTimeStampSec}: the reference clock's time ("real"). */
+    /** {@return {@code clockTimeStampSec}: the reference clock's time ("real")} */
     public long clockTimeStampSec() {
         return clockTimeStampSec;
     }
 
-    /** {@code clockTimeStampUSec}. */
+    /** {@return {@code clockTimeStampUSec}} */
     public int clockTimeStampUSec() {
         return clockTimeStampUSec;
     }
 
-    /** {@code clockTimeStampNSec}, unsigned. */
+    /** {@return {@code clockTimeStampNSec}, unsigned} */
     public long clockTimeStampNSec() {
         return clockTimeStampNSec;
     }
 
-    /** {@code receiveTimeStampSec}: the system clock when the sample was taken ("clock"). */
+    /** {@return {@code receiveTimeStampSec}: the system clock when the sample was taken ("clock")} */
     public long receiveTimeStampSec() {
         return receiveTimeStampSec;
     }
 
-    /** {@code receiveTimeStampUSec}. */
+    /** {@return {@code receiveTimeStampUSec}} */
     public int receiveTimeStampUSec() {
         return receiveTimeStampUSec;
     }
 
-    /** {@code receiveTimeStampNSec}, unsigned. */
+    /** {@return {@code receiveTimeStampNSec}, unsigned} */
     public long receiveTimeStampNSec() {
         return receiveTimeStampNSec;
     }
 
-    /** {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync. */
+    /** {@return {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync} */
     public int leap() {
         return leap;
     }
 
-    /** {@code precision}: log2 seconds. */
+    /** {@return {@code precision}: log2 seconds} */
     public int precision() {
         return precision;
     }
 
-    /** {@code nsamples}. */
+    /** {@return {@code nsamples}} */
     public int nsamples() {
         return nsamples;
     }
 
-    /** Whether the nanosecond fields agree with the microsecond ones, so that a reader uses them. */
+    /** {@return whether the nanosecond fields agree with the microsecond ones, so that a reader uses them} */
     public boolean hasNanoseconds() {
         return hasNanoseconds(clockTimeStampUSec, clockTimeStampNSec, receiveTimeStampUSec, receiveTimeStampNSec);
     }
 
-    /** Nanoseconds of the clock time stamp as ntpd takes them. */
+    /** {@return nanoseconds of the clock time stamp as ntpd takes them} */
     public long clockNanos() {
         return hasNanoseconds() ? clockTimeStampNSec : clockTimeStampUSec * 1000L;
     }
 
-    /** Nanoseconds of the receive time stamp as ntpd takes them. */
+    /** {@return nanoseconds of the receive time stamp as ntpd takes them} */
     public long receiveNanos() {
         return hasNanoseconds() ? receiveTimeStampNSec : receiveTimeStampUSec * 1000L;
     }
@@ -116,22 +133,25 @@ public final class ShmSample {
         return clockNSec / 1000 == clockUSec && receiveNSec / 1000 == receiveUSec;
     }
 
-    /** The reference clock's time ("real"), at nanosecond resolution where the writer gave it. */
+    /** {@return the reference clock's time ("real"), at nanosecond resolution where the writer gave it} */
     public Instant clockTimeStamp() {
         return Instant.ofEpochSecond(clockTimeStampSec, clockNanos());
     }
 
-    /** The system clock's time when the sample was taken ("clock"). */
+    /** {@return the system clock's time when the sample was taken ("clock")} */
     public Instant receiveTimeStamp() {
         return Instant.ofEpochSecond(receiveTimeStampSec, receiveNanos());
     }
 
-    /** How far the reference clock is ahead of the system clock: clock minus receive time stamp, in nanoseconds. */
+    /**
+     * {@return how far the reference clock is ahead of the system clock: clock minus receive time stamp, in
+     * nanoseconds}
+     */
     public long offsetNanos() {
         return (clockTimeStampSec - receiveTimeStampSec) * 1_000_000_000L + (clockNanos() - receiveNanos());
     }
 
-    /** {@link #offsetNanos()} as a duration; negative when the reference clock is behind. */
+    /** {@return {@link #offsetNanos()} as a duration; negative when the reference clock is behind} */
     public Duration offset() {
         return Duration.ofNanos(offsetNanos());
     }
@@ -228,83 +248,86 @@ public final class ShmSample {
                     s.nsamples);
         }
 
-        /** Whether a read has filled it yet. */
+        /** {@return whether a read has filled it yet} */
         public boolean isFilled() {
             return filled;
         }
 
-        /** {@code mode}: 0 (no torn-read protection) or 1 (count-protected). */
+        /** {@return {@code mode}: 0 (no torn-read protection) or 1 (count-protected)} */
         public int mode() {
             return mode;
         }
 
-        /** {@code count} as read before the copy. */
+        /** {@return {@code count} as read before the copy} */
         public int count() {
             return count;
         }
 
-        /** {@code clockTimeStampSec}: the reference clock's time ("real"). */
+        /** {@return {@code clockTimeStampSec}: the reference clock's time ("real")} */
         public long clockTimeStampSec() {
             return clockTimeStampSec;
         }
 
-        /** {@code clockTimeStampUSec}. */
+        /** {@return {@code clockTimeStampUSec}} */
         public int clockTimeStampUSec() {
             return clockTimeStampUSec;
         }
 
-        /** {@code clockTimeStampNSec}, unsigned. */
+        /** {@return {@code clockTimeStampNSec}, unsigned} */
         public long clockTimeStampNSec() {
             return clockTimeStampNSec;
         }
 
-        /** {@code receiveTimeStampSec}: the system clock when the sample was taken ("clock"). */
+        /** {@return {@code receiveTimeStampSec}: the system clock when the sample was taken ("clock")} */
         public long receiveTimeStampSec() {
             return receiveTimeStampSec;
         }
 
-        /** {@code receiveTimeStampUSec}. */
+        /** {@return {@code receiveTimeStampUSec}} */
         public int receiveTimeStampUSec() {
             return receiveTimeStampUSec;
         }
 
-        /** {@code receiveTimeStampNSec}, unsigned. */
+        /** {@return {@code receiveTimeStampNSec}, unsigned} */
         public long receiveTimeStampNSec() {
             return receiveTimeStampNSec;
         }
 
-        /** {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync. */
+        /** {@return {@code leap}: 0 no warning, 1 add a second, 2 delete a second, 3 not in sync} */
         public int leap() {
             return leap;
         }
 
-        /** {@code precision}: log2 seconds. */
+        /** {@return {@code precision}: log2 seconds} */
         public int precision() {
             return precision;
         }
 
-        /** {@code nsamples}. */
+        /** {@return {@code nsamples}} */
         public int nsamples() {
             return nsamples;
         }
 
-        /** Whether the nanosecond fields agree with the microsecond ones, so that a reader uses them. */
+        /** {@return whether the nanosecond fields agree with the microsecond ones, so that a reader uses them} */
         public boolean hasNanoseconds() {
             return ShmSample.hasNanoseconds(clockTimeStampUSec, clockTimeStampNSec, receiveTimeStampUSec,
                     receiveTimeStampNSec);
         }
 
-        /** Nanoseconds of the clock time stamp as ntpd takes them. */
+        /** {@return nanoseconds of the clock time stamp as ntpd takes them} */
         public long clockNanos() {
             return hasNanoseconds() ? clockTimeStampNSec : clockTimeStampUSec * 1000L;
         }
 
-        /** Nanoseconds of the receive time stamp as ntpd takes them. */
+        /** {@return nanoseconds of the receive time stamp as ntpd takes them} */
         public long receiveNanos() {
             return hasNanoseconds() ? receiveTimeStampNSec : receiveTimeStampUSec * 1000L;
         }
 
-        /** How far the reference clock is ahead of the system clock, in nanoseconds, as {@link ShmSample#offsetNanos()}. */
+        /**
+         * {@return how far the reference clock is ahead of the system clock, in nanoseconds, as
+         * {@link ShmSample#offsetNanos()}}
+         */
         public long offsetNanos() {
             return (clockTimeStampSec - receiveTimeStampSec) * 1_000_000_000L + (clockNanos() - receiveNanos());
         }
@@ -312,6 +335,7 @@ public final class ShmSample {
         /**
          * An immutable copy.
          *
+         * @return the sample last read
          * @throws IllegalStateException if no read has filled it yet
          */
         public ShmSample toSample() {
@@ -330,7 +354,12 @@ public final class ShmSample {
         }
     }
 
-    /** Nanoseconds as signed seconds with nine decimals: {@code -1.000000000}. */
+    /**
+     * Nanoseconds as signed seconds with nine decimals.
+     *
+     * @param nanos a duration in nanoseconds
+     * @return e.g. {@code -1.000000000}
+     */
     public static String formatSeconds(long nanos) {
         long abs = Math.abs(nanos);
         return (nanos < 0 ? "-" : "+") + (abs / 1_000_000_000L) + "." + String.format("%09d", abs % 1_000_000_000L);

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.io.IOException;
@@ -38,7 +41,24 @@ public final class ShmSegment {
     private final long dtime;
     private final long ctime;
 
-    /** A segment's facts; {@code mode} may include {@code SHM_DEST} (01000). Times are epoch seconds, 0 for never. */
+    /**
+     * A segment's facts, as {@code /proc/sysvipc/shm} gives them.
+     *
+     * @param key    the System V key
+     * @param shmid  the segment's id
+     * @param mode   permission bits; may include {@code SHM_DEST} (01000), marked for removal
+     * @param size   bytes
+     * @param cpid   the creator's PID
+     * @param lpid   the PID of the last {@code shmat} or {@code shmdt}
+     * @param nattch how many attachments
+     * @param uid    the owner's uid
+     * @param gid    the owner's gid
+     * @param cuid   the creator's uid
+     * @param cgid   the creator's gid
+     * @param atime  the last attach, epoch seconds, 0 for never
+     * @param dtime  the last detach, epoch seconds, 0 for never
+     * @param ctime  the last change, epoch seconds
+     */
     public ShmSegment(int key, int shmid, int mode, long size, int cpid, int lpid, long nattch, int uid, int gid,
                       int cuid, int cgid, long atime, long dtime, long ctime) {
         this.key = key;
@@ -57,12 +77,12 @@ public final class ShmSegment {
         this.ctime = ctime;
     }
 
-    /** Whether this process can read the kernel's table of segments; without it {@link #list()} is empty. */
+    /** {@return whether this process can read the kernel's table of segments; without it {@link #list()} is empty} */
     public static boolean tableReadable() {
         return Files.isReadable(PROC);
     }
 
-    /** Every segment in this IPC namespace, in the kernel's order. */
+    /** {@return every segment in this IPC namespace, in the kernel's order} */
     public static List<ShmSegment> list() {
         if (!Files.isReadable(PROC)) {
             return Collections.emptyList();
@@ -82,7 +102,12 @@ public final class ShmSegment {
         }
     }
 
-    /** The segment that has this key, if any. */
+    /**
+     * The segment that has this key.
+     *
+     * @param key a System V key
+     * @return the segment, or empty if the key has none
+     */
     public static Optional<ShmSegment> ofKey(int key) {
         for (ShmSegment s : list()) {
             if (s.key == key) {
@@ -100,82 +125,82 @@ public final class ShmSegment {
                 Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]));
     }
 
-    /** The System V key. */
+    /** {@return the System V key} */
     public int key() {
         return key;
     }
 
-    /** The segment id ({@code shmid}). */
+    /** {@return the segment id ({@code shmid})} */
     public int shmid() {
         return shmid;
     }
 
-    /** Permission bits, 0..0777. */
+    /** {@return permission bits, 0..0777} */
     public int permissions() {
         return mode & 0777;
     }
 
-    /** Whether it is marked for removal and goes away when the last process detaches. */
+    /** {@return whether it is marked for removal and goes away when the last process detaches} */
     public boolean isMarkedForRemoval() {
         return (mode & SHM_DEST) != 0;
     }
 
-    /** {@code shm_segsz} in bytes. */
+    /** {@return {@code shm_segsz} in bytes} */
     public long size() {
         return size;
     }
 
-    /** The layout its size implies, if it is one of the three. */
+    /** {@return the layout its size implies, if it is one of the three} */
     public Optional<ShmLayout> layout() {
         return ShmLayout.ofSize(size);
     }
 
-    /** PID of the creator. */
+    /** {@return PID of the creator} */
     public int creatorPid() {
         return cpid;
     }
 
-    /** PID of the last process that attached or detached. */
+    /** {@return PID of the last process that attached or detached} */
     public int lastPid() {
         return lpid;
     }
 
-    /** Number of current attaches. */
+    /** {@return number of current attaches} */
     public long attachCount() {
         return nattch;
     }
 
-    /** Owner's uid. */
+    /** {@return owner's uid} */
     public int uid() {
         return uid;
     }
 
-    /** Owner's gid. */
+    /** {@return owner's gid} */
     public int gid() {
         return gid;
     }
 
-    /** Creator's uid. */
+    /** {@return creator's uid} */
     public int creatorUid() {
         return cuid;
     }
 
-    /** Creator's gid. */
+    /** {@return creator's gid} */
     public int creatorGid() {
         return cgid;
     }
 
-    /** Last attach time, or empty if never attached. */
+    /** {@return last attach time, or empty if never attached} */
     public Optional<Instant> lastAttach() {
         return atime == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(atime));
     }
 
-    /** Last detach time, or empty if never detached. */
+    /** {@return last detach time, or empty if never detached} */
     public Optional<Instant> lastDetach() {
         return dtime == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(dtime));
     }
 
-    /** Last change time (creation or {@code IPC_SET}). */
+    /** {@return last change time (creation or {@code IPC_SET})} */
     public Instant lastChange() {
         return Instant.ofEpochSecond(ctime);
     }

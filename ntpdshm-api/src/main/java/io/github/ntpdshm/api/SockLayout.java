@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.util.Optional;
@@ -35,47 +38,47 @@ public enum SockLayout {
         this.timeRange = timeRange;
     }
 
-    /** {@code sizeof(struct sock_sample)}: 40 or 32. */
+    /** {@return {@code sizeof(struct sock_sample)}: 40 or 32} */
     public int size() {
         return size;
     }
 
-    /** {@code sizeof(time_t)} and {@code sizeof(suseconds_t)}: 8 or 4. */
+    /** {@return {@code sizeof(time_t)} and {@code sizeof(suseconds_t)}: 8 or 4} */
     public int timeTSize() {
         return timeTSize;
     }
 
-    /** Offset of {@code tv.tv_usec}. */
+    /** {@return offset of {@code tv.tv_usec}} */
     public int tvUsec() {
         return timeTSize;
     }
 
-    /** Offset of {@code offset}, a {@code double}. */
+    /** {@return offset of {@code offset}, a {@code double}} */
     public int offset() {
         return 2 * timeTSize;
     }
 
-    /** Offset of {@code pulse}. */
+    /** {@return offset of {@code pulse}} */
     public int pulse() {
         return 2 * timeTSize + 8;
     }
 
-    /** Offset of {@code leap}. */
+    /** {@return offset of {@code leap}} */
     public int leap() {
         return 2 * timeTSize + 12;
     }
 
-    /** Offset of {@code _pad}. */
+    /** {@return offset of {@code _pad}} */
     public int pad() {
         return 2 * timeTSize + 16;
     }
 
-    /** Offset of {@code magic}. */
+    /** {@return offset of {@code magic}} */
     public int magic() {
         return 2 * timeTSize + 20;
     }
 
-    /** The largest {@code tv_sec} this layout holds. */
+    /** {@return the largest {@code tv_sec} this layout holds} */
     public long maxSeconds() {
         return timeRange.maxSeconds();
     }
@@ -85,12 +88,17 @@ public enum SockLayout {
         return timeRange;
     }
 
-    /** {@code "40 bytes, 64-bit time_t"}. */
+    /** {@return {@code "40 bytes, 64-bit time_t"}} */
     public String label() {
         return size + " bytes, " + description;
     }
 
-    /** The layout of this size, if any. */
+    /**
+     * The layout of this size.
+     *
+     * @param size a datagram's length in bytes
+     * @return the layout, or empty if none has this size
+     */
     public static Optional<SockLayout> ofSize(long size) {
         for (SockLayout l : values()) {
             if (l.size == size) {
@@ -100,12 +108,20 @@ public enum SockLayout {
         return Optional.empty();
     }
 
-    /** This platform's: {@link #TIME32} where {@code struct shmTime} has a 32-bit {@code time_t}, else {@link #TIME64}. */
+    /**
+     * {@return this platform's: {@link #TIME32} where {@code struct shmTime} has a 32-bit {@code time_t}, else
+     * {@link #TIME64}}
+     */
     public static SockLayout platform() {
         return of(ShmLayout.platform());
     }
 
-    /** The layout with the same {@code time_t} as this SHM layout. */
+    /**
+     * The layout with the same {@code time_t} as an SHM layout.
+     *
+     * @param shm an SHM layout
+     * @return {@link #TIME32} or {@link #TIME64}
+     */
     public static SockLayout of(ShmLayout shm) {
         return shm.timeTSize() == 4 ? TIME32 : TIME64;
     }

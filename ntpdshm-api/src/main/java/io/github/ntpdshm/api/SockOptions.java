@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.lang.System.Logger.Level;
@@ -29,32 +32,42 @@ public final class SockOptions {
         this.onProblem = b.onProblem == null ? SockOptions::log : b.onProblem;
     }
 
-    /** Options for this path with every default. */
+    /**
+     * Options for this path with every default.
+     *
+     * @param path chrony.conf's {@code refclock SOCK PATH}
+     * @return the options
+     */
     public static SockOptions of(Path path) {
         return builder(path).build();
     }
 
-    /** A builder for this path (chrony.conf's {@code refclock SOCK PATH}). */
+    /**
+     * A builder for this path.
+     *
+     * @param path chrony.conf's {@code refclock SOCK PATH}
+     * @return a builder holding the defaults
+     */
     public static Builder builder(Path path) {
         return new Builder(path);
     }
 
-    /** The socket's path. */
+    /** {@return the socket's path} */
     public Path path() {
         return path;
     }
 
-    /** The datagram layout: the one asked for, else this platform's. */
+    /** {@return the datagram layout: the one asked for, else this platform's} */
     public SockLayout layout() {
         return layout;
     }
 
-    /** The backend asked for, if any. */
+    /** {@return the backend asked for, if any} */
     public Optional<String> backend() {
         return Optional.ofNullable(backend);
     }
 
-    /** Where a writer reports a missing listener or a full buffer, once per episode. */
+    /** {@return where a writer reports a missing listener or a full buffer, once per episode} */
     public Consumer<NtpdShmException> onProblem() {
         return onProblem;
     }
@@ -80,13 +93,23 @@ public final class SockOptions {
             this.path = Objects.requireNonNull(path, "path");
         }
 
-        /** The receiver's {@code struct sock_sample} size (default: this platform's); chronyd takes only its own. */
+        /**
+         * The receiver's {@code struct sock_sample} size (default: this platform's); chronyd takes only its own.
+         *
+         * @param layout the layout
+         * @return this builder
+         */
         public Builder layout(SockLayout layout) {
             this.layout = Objects.requireNonNull(layout, "layout");
             return this;
         }
 
-        /** Names the backend ({@code panama}, {@code jna}, {@code jnr}); default: the best available. */
+        /**
+         * Names the backend; default: the best available.
+         *
+         * @param name {@code panama}, {@code jna} or {@code jnr}
+         * @return this builder
+         */
         public Builder backend(String name) {
             this.backend = Objects.requireNonNull(name, "name");
             return this;
@@ -97,13 +120,16 @@ public final class SockOptions {
          * ECONNREFUSED: chronyd not started yet, or restarting) or its buffer is full (EAGAIN: chronyd stopped
          * reading). Called again only after a sample got through. Default: a WARNING on the
          * {@code io.github.ntpdshm.sock} {@link System.Logger}.
+         *
+         * @param listener called with the problem
+         * @return this builder
          */
         public Builder onProblem(Consumer<NtpdShmException> listener) {
             this.onProblem = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** The options. */
+        /** {@return the options} */
         public SockOptions build() {
             new UnixAddress(path);  // checks the path's length now, not at the first sample
             return new SockOptions(this);

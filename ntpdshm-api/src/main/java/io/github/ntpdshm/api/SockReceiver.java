@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import static io.github.ntpdshm.api.NtpdShmException.EAGAIN;
@@ -57,6 +60,8 @@ public final class SockReceiver implements AutoCloseable {
     /**
      * Binds the path, replacing a stale socket file.
      *
+     * @param o the path, layout and backend
+     * @return the bound receiver; close it when done
      * @throws NtpdShmException when something listens there already (operation {@code "bind"}, errno
      *                          {@code EADDRINUSE}), or a call fails
      */
@@ -91,6 +96,9 @@ public final class SockReceiver implements AutoCloseable {
     /**
      * Whether a process listens at the path: a {@code connect} succeeds only to a bound socket, and sends nothing.
      * False when there is no file or only a stale one (ECONNREFUSED).
+     *
+     * @param o the path and backend
+     * @return whether something listens
      */
     public static boolean isListening(SockOptions o) {
         return isListening(ShmBackends.select(o.backend().orElse(null)), o);
@@ -120,17 +128,17 @@ public final class SockReceiver implements AutoCloseable {
         }
     }
 
-    /** The socket's path. */
+    /** {@return the socket's path} */
     public Path path() {
         return options.path();
     }
 
-    /** The layout datagrams are decoded with. */
+    /** {@return the layout datagrams are decoded with} */
     public SockLayout layout() {
         return options.layout();
     }
 
-    /** The backend's name. */
+    /** {@return the backend's name} */
     public String backendName() {
         return backend.name();
     }

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.api;
 
 import java.nio.ByteBuffer;
@@ -42,6 +45,8 @@ public final class SockSample {
      *
      * @param datagram the bytes from position 0, any byte order (native order is used)
      * @param length   the datagram's length as {@code recv} returned it
+     * @param layout   the layout to decode with
+     * @return the sample
      */
     public static SockSample decode(ByteBuffer datagram, int length, SockLayout layout) {
         Objects.requireNonNull(layout, "layout");
@@ -56,62 +61,62 @@ public final class SockSample {
                 b.getInt(layout.leap()), b.getInt(layout.magic()));
     }
 
-    /** The datagram's length in bytes. */
+    /** {@return the datagram's length in bytes} */
     public int length() {
         return length;
     }
 
-    /** The layout it was decoded with. */
+    /** {@return the layout it was decoded with} */
     public SockLayout layout() {
         return layout;
     }
 
-    /** Whether chronyd would take it: the layout's exact size and {@link SockLayout#MAGIC}. */
+    /** {@return whether chronyd would take it: the layout's exact size and {@link SockLayout#MAGIC}} */
     public boolean isValid() {
         return length == layout.size() && magic == SockLayout.MAGIC;
     }
 
-    /** {@code tv.tv_sec}: the system clock's seconds. */
+    /** {@return {@code tv.tv_sec}: the system clock's seconds} */
     public long tvSec() {
         return tvSec;
     }
 
-    /** {@code tv.tv_usec}. */
+    /** {@return {@code tv.tv_usec}} */
     public long tvUsec() {
         return tvUsec;
     }
 
-    /** {@code offset}: reference time minus {@code tv}, in seconds. */
+    /** {@return {@code offset}: reference time minus {@code tv}, in seconds} */
     public double offset() {
         return offset;
     }
 
-    /** {@code pulse}: non-zero for a PPS edge without its seconds. */
+    /** {@return {@code pulse}: non-zero for a PPS edge without its seconds} */
     public int pulse() {
         return pulse;
     }
 
-    /** {@code leap}: 0 none, 1 insert a second, 2 delete one. */
+    /** {@return {@code leap}: 0 none, 1 insert a second, 2 delete one} */
     public int leap() {
         return leap;
     }
 
-    /** {@code magic}. */
+    /** {@return {@code magic}} */
     public int magic() {
         return magic;
     }
 
-    /** {@link #offset()} in nanoseconds, rounded to the nearest. */
+    /** {@return {@link #offset()} in nanoseconds, rounded to the nearest} */
     public long offsetNanos() {
         return Math.round(offset * NANOS_PER_SECOND);
     }
 
-    /** {@code tv} as an instant: the system time of the sample. */
+    /** {@return {@code tv} as an instant: the system time of the sample} */
     public Instant receiveTime() {
         return Instant.ofEpochSecond(tvSec, tvUsec * 1000);
     }
 
-    /** {@code tv + offset} to the nanosecond: the reference clock's time, as chronyd computes it. */
+    /** {@return {@code tv + offset} to the nanosecond: the reference clock's time, as chronyd computes it} */
     public Instant clockTime() {
         return receiveTime().plusNanos(offsetNanos());
     }

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.spi;
 
 import java.lang.invoke.MethodHandles;
@@ -16,7 +19,11 @@ public final class ByteBufferMemory implements ShmMemory {
     /** How the backend detaches the address behind the buffer. */
     @FunctionalInterface
     public interface Detacher {
-        /** {@code shmdt} of the attached address. */
+        /**
+         * {@code shmdt} of the attached address.
+         *
+         * @throws ErrnoException if {@code shmdt} fails
+         */
         void detach() throws ErrnoException;
     }
 
@@ -28,6 +35,8 @@ public final class ByteBufferMemory implements ShmMemory {
     private final Detacher detacher;
 
     /**
+     * Memory over a buffer that maps the attached address.
+     *
      * @param buffer   a direct buffer of exactly the exposed size over the attached address; a read-only
      *                 attachment should pass {@link ByteBuffer#asReadOnlyBuffer()} so a store fails in Java
      *                 instead of faulting

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.spi;
 
 /**
@@ -7,15 +10,20 @@ package io.github.ntpdshm.spi;
 public final class ErrnoException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The {@code errno} of the failed call. */
     private final int errno;
 
-    /** @param errno the {@code errno} read right after the failing call */
+    /**
+     * A failure with this {@code errno}.
+     *
+     * @param errno the {@code errno} read right after the failing call
+     */
     public ErrnoException(int errno) {
         super("errno " + errno, null, false, false);
         this.errno = errno;
     }
 
-    /** The {@code errno} value. */
+    /** {@return the {@code errno} value} */
     public int errno() {
         return errno;
     }

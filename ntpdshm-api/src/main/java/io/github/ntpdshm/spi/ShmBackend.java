@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.spi;
 
 import java.nio.ByteBuffer;
@@ -43,38 +46,64 @@ public interface ShmBackend {
     /** {@code POLLIN}. */
     short POLLIN = 1;
 
-    /** The name users select it by with {@code -Dntpdshm.backend=NAME}: {@code panama}, {@code jna}, {@code jnr}. */
+    /** {@return the name users select it by with {@code -Dntpdshm.backend=NAME}: panama, jna, jnr} */
     String name();
 
-    /** Higher wins when no backend is named. Panama 30, JNA 20, JNR 10. */
+    /** {@return the priority: higher wins when no backend is named (Panama 30, JNA 20, JNR 10)} */
     int priority();
 
     /**
      * Why this backend cannot work in this JVM (JDK too old, library missing, native access denied), or empty
      * when it can. Computed once and kept; must not throw.
+     *
+     * @return the reason, or empty
      */
     Optional<String> unavailabilityCause();
 
-    /** {@code shmget(key, size, shmflg)}: the segment's id. */
+    /**
+     * {@code shmget(key, size, shmflg)}.
+     *
+     * @param key    the System V key
+     * @param size   the segment size in bytes
+     * @param shmflg permission bits, with {@link #IPC_CREAT} and {@link #IPC_EXCL} as wanted
+     * @return the segment's id
+     * @throws ErrnoException if {@code shmget} fails
+     */
     int shmget(int key, long size, int shmflg) throws ErrnoException;
 
     /**
      * {@code shmat(shmid, NULL, readOnly ? SHM_RDONLY : 0)}, exposed as {@code size} bytes of memory.
      *
-     * @param size how many bytes of the attachment to expose; never more than the segment has
+     * @param shmid    the segment's id
+     * @param size     how many bytes of the attachment to expose; never more than the segment has
+     * @param readOnly attach with {@link #SHM_RDONLY}
+     * @return the attached memory
+     * @throws ErrnoException if {@code shmat} fails
      */
     ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException;
 
     /**
      * {@code shmctl(shmid, cmd, buf)}.
      *
-     * @param buf a direct buffer in native order of at least 256 bytes for {@link #IPC_STAT}, or {@code null}
+     * @param shmid the segment's id
+     * @param cmd   {@link #IPC_STAT} or {@link #IPC_RMID}
+     * @param buf   a direct buffer in native order of at least 256 bytes for {@link #IPC_STAT}, or {@code null}
+     * @return what {@code shmctl} returns (0 for these commands)
+     * @throws ErrnoException if {@code shmctl} fails
      */
     int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException;
 
     // ---- UNIX datagram sockets (chrony's SOCK refclock) ---------------------------------------------------
 
-    /** {@code socket(domain, type, protocol)}: the new file descriptor. */
+    /**
+     * {@code socket(domain, type, protocol)}.
+     *
+     * @param domain   {@link #AF_UNIX}
+     * @param type     {@link #SOCK_DGRAM}, with {@link #SOCK_NONBLOCK} and {@link #SOCK_CLOEXEC} as wanted
+     * @param protocol 0
+     * @return the new file descriptor
+     * @throws ErrnoException if {@code socket} fails
+     */
     default int socket(int domain, int type, int protocol) throws ErrnoException {
         throw noSockets();
     }
@@ -82,13 +111,23 @@ public interface ShmBackend {
     /**
      * {@code bind(fd, addr, addrLen)}.
      *
-     * @param addr a direct buffer holding a {@code struct sockaddr_un} from position 0
+     * @param fd      the socket
+     * @param addr    a direct buffer holding a {@code struct sockaddr_un} from position 0
+     * @param addrLen the address's length in bytes
+     * @throws ErrnoException if {@code bind} fails
      */
     default void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         throw noSockets();
     }
 
-    /** {@code connect(fd, addr, addrLen)}; {@code addr} as for {@link #bind}. */
+    /**
+     * {@code connect(fd, addr, addrLen)}.
+     *
+     * @param fd      the socket
+     * @param addr    as for {@link #bind}
+     * @param addrLen the address's length in bytes
+     * @throws ErrnoException if {@code connect} fails
+     */
     default void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         throw noSockets();
     }
@@ -96,8 +135,14 @@ public interface ShmBackend {
     /**
      * {@code sendto(fd, buf, len, flags, addr, addrLen)}: the number of bytes sent.
      *
-     * @param buf  a direct buffer holding the datagram from position 0
-     * @param addr as for {@link #bind}
+     * @param fd      the socket
+     * @param buf     a direct buffer holding the datagram from position 0
+     * @param len     the datagram's length in bytes
+     * @param flags   {@code sendto}'s flags
+     * @param addr    as for {@link #bind}
+     * @param addrLen the address's length in bytes
+     * @return the number of bytes sent
+     * @throws ErrnoException if {@code sendto} fails
      */
     default int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
             throws ErrnoException {
@@ -108,7 +153,12 @@ public interface ShmBackend {
      * {@code recv(fd, buf, len, flags)}: the datagram's length (for a datagram longer than {@code len}, with
      * {@code MSG_TRUNC}, its whole length).
      *
-     * @param buf a direct buffer the kernel writes from position 0
+     * @param fd    the socket
+     * @param buf   a direct buffer the kernel writes from position 0
+     * @param len   the buffer's length in bytes
+     * @param flags {@code recv}'s flags
+     * @return the datagram's length
+     * @throws ErrnoException if {@code recv} fails
      */
     default int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
         throw noSockets();
@@ -117,13 +167,22 @@ public interface ShmBackend {
     /**
      * {@code poll(fds, nfds, timeout)}: how many descriptors are ready, 0 on timeout.
      *
-     * @param fds a direct buffer of {@code nfds} {@code struct pollfd} from position 0
+     * @param fds           a direct buffer of {@code nfds} {@code struct pollfd} from position 0
+     * @param nfds          how many
+     * @param timeoutMillis milliseconds to wait, -1 for ever
+     * @return how many descriptors are ready, 0 on timeout
+     * @throws ErrnoException if {@code poll} fails
      */
     default int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
         throw noSockets();
     }
 
-    /** {@code close(fd)}. */
+    /**
+     * {@code close(fd)}.
+     *
+     * @param fd the descriptor
+     * @throws ErrnoException if {@code close} fails
+     */
     default void close(int fd) throws ErrnoException {
         throw noSockets();
     }

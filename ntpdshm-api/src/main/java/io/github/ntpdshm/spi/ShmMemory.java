@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.spi;
 
 /**
@@ -12,39 +15,75 @@ package io.github.ntpdshm.spi;
  */
 public interface ShmMemory {
 
-    /** Number of bytes exposed. */
+    /** {@return number of bytes exposed} */
     int size();
 
-    /** Whether stores fail because the segment was attached with {@code SHM_RDONLY}. */
+    /** {@return whether stores fail because the segment was attached with {@code SHM_RDONLY}} */
     boolean isReadOnly();
 
     /**
      * Whether an access racing {@link #detach()} fails in Java ({@link IllegalStateException}) instead of touching
      * unmapped memory, as a {@code MemorySegment} of a shared arena closed before {@code shmdt} does. Then the API
      * reads without taking its lock. Default: false.
+     *
+     * @return true when a racing access fails in Java
      */
     default boolean isCloseSafe() {
         return false;
     }
 
-    /** Plain load of a native-order {@code int}. */
+    /**
+     * Plain load of a native-order {@code int}.
+     *
+     * @param offset byte offset in the segment
+     * @return the value
+     */
     int getInt(int offset);
 
-    /** Plain store of a native-order {@code int}. */
+    /**
+     * Plain store of a native-order {@code int}.
+     *
+     * @param offset byte offset in the segment
+     * @param value  the value
+     */
     void putInt(int offset, int value);
 
-    /** Opaque load (C {@code volatile}: never cached, no ordering), for {@code count} and {@code valid}. */
+    /**
+     * Opaque load (C {@code volatile}: never cached, no ordering), for {@code count} and {@code valid}.
+     *
+     * @param offset byte offset in the segment
+     * @return the value
+     */
     int getIntOpaque(int offset);
 
-    /** Opaque store (C {@code volatile}: never cached, no ordering), for {@code count} and {@code valid}. */
+    /**
+     * Opaque store (C {@code volatile}: never cached, no ordering), for {@code count} and {@code valid}.
+     *
+     * @param offset byte offset in the segment
+     * @param value  the value
+     */
     void putIntOpaque(int offset, int value);
 
-    /** Plain load of a native-order {@code long}; the offset may be only 4-byte aligned (i386's time_t). */
+    /**
+     * Plain load of a native-order {@code long}.
+     *
+     * @param offset byte offset in the segment; may be only 4-byte aligned (i386's {@code time_t})
+     * @return the value
+     */
     long getLong(int offset);
 
-    /** Plain store of a native-order {@code long}; the offset may be only 4-byte aligned (i386's time_t). */
+    /**
+     * Plain store of a native-order {@code long}.
+     *
+     * @param offset byte offset in the segment; may be only 4-byte aligned (i386's {@code time_t})
+     * @param value  the value
+     */
     void putLong(int offset, long value);
 
-    /** {@code shmdt}: after this the memory must not be touched. */
+    /**
+     * {@code shmdt}: after this the memory must not be touched.
+     *
+     * @throws ErrnoException if {@code shmdt} fails
+     */
     void detach() throws ErrnoException;
 }

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/*
  * abi: the C library's own numbers for what ntpdshm passes to or reads from the kernel, printed as name=value
  * lines, so the conformance suite checks the Java constants against the ABI of the JVM under test.
  * (Separate from shmpeer.c: <errno.h> needs the target's kernel headers, which gcc -m32 on Debian may lack.)

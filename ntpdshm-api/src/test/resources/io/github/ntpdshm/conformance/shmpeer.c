@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/*
  * shmpeer: an independent C peer of the NTP SHM segment, compiled for each layout by the conformance suite
  * (on x86_64: gcc, 96 bytes; i686 gcc, 80; i686 gcc -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64, 88; cross
  * compilers for the JVM's architecture elsewhere, see PeerToolchain) so that every offset the Java side

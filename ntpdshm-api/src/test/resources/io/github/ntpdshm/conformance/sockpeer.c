@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/*
  * sockpeer: an independent C peer of chrony's SOCK refclock (struct sock_sample as in chrony's refclock_sock.c),
  * built by the conformance suite's CPeer with the toolchain of each layout (on x86_64: gcc, 40 bytes; the i686
  * gcc, 32; the i686 gcc with -D_TIME_BITS=64, 40) so that the datagrams the Java side sends and reads are checked

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.cli;
 
 import io.github.ntpdshm.api.NtpdShmException;
@@ -61,12 +64,21 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The top command; picocli fills in {@link #spec}. */
+    public Main() {
+    }
+
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, bridge, dump,"
                 + " list, remove, doctor, exporter or completion");
     }
 
+    /**
+     * Runs the tool and exits the JVM with its exit code.
+     *
+     * @param args the command line, e.g. {@code demo --seconds 3}
+     */
     public static void main(String[] args) {
         CommandLine cl = commandLine(args);
         int code = cl.execute(args);

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/*
  * fakeserial.so: LD_PRELOAD shim for gpsd tests. gpsd classifies a device by stat():
  * a path under /dev/pts/, or a char device of major 3 or 136..143 (a pseudo terminal),
  * is "PTY", and gpsd never feeds NTP SHM from a PTY source (its test-harness guard).
