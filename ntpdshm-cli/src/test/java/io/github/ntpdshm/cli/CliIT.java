@@ -278,6 +278,51 @@ class CliIT {
         assertEquals("", r.stdout());
     }
 
+    @Test
+    void feedWithAnOffsetTheLayoutCannotHoldIsAUsageErrorThatCreatesNothing() throws Exception {
+        Jar.Result r = Jar.run(args("feed", "--unit", "14", "--layout", "ILP32", "--offset", "1000000000", "--count", "1"));
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.stderr().contains("--offset 1000000000.000000000") && r.stderr().contains("ILP32"), r.toString());
+        assertTrue(segs.present().isEmpty(), "a usage error left a segment: " + segs.present());
+        r = Jar.run(args("feed", "--unit", "14", "--offset", "-9223372036.854775808", "--count", "1"));
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.stderr().contains("before 1970"), r.toString());
+        assertTrue(segs.present().isEmpty(), "a usage error left a segment: " + segs.present());
+        noStackTrace(r);
+    }
+
+    @Test
+    void feedWarnsWhenUnit0WasPreparedBySomeoneElseWithLooserPermissions() throws Exception {
+        create(0, ShmLayout.LP64, 0666).close();
+        Jar.Result r = Jar.run(args("feed", "--unit", "0", "--count", "1", "--quiet"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, r.err.size(), r.toString());
+        assertTrue(r.stderr().startsWith("warning: unit 0") && r.stderr().contains("0666")
+                && r.stderr().contains("0600"), r.toString());
+    }
+
+    @Test
+    void feedReportsASecondWriter() throws Exception {
+        try (NtpdShm other = create(15, ShmLayout.LP64, 0666)) {
+            Jar.Running feed = Jar.start(args("feed", "--unit", "15", "--interval", "1ms", "--count", "400", "--quiet"));
+            while (feed.process.isAlive()) {
+                other.update(Instant.now(), Instant.now());
+                Thread.sleep(2);
+            }
+            Jar.Result r = feed.await(60);
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.stderr().startsWith("warning: ") && r.stderr().contains("another writer on unit 15"),
+                    r.toString());
+        }
+    }
+
+    @Test
+    void feedHeaderPrintsTheMostNegativeOffsetWithOneSign() {
+        assertEquals("- 9223372036.854775808 s", Feed.sign(Long.MIN_VALUE));
+        assertEquals("+ 0.500000000 s", Feed.sign(500_000_000L));
+        assertEquals("-9223372036.854775808", Fmt.seconds(Long.MIN_VALUE));
+    }
+
     // ---- demo ---------------------------------------------------------------------------------------------
 
     @Test
@@ -464,6 +509,27 @@ class CliIT {
         assertEquals("0666", seg.get("permissions"));
         assertEquals(new BigDecimal(0), seg.get("attaches"));
         assertEquals(Boolean.FALSE, seg.get("markedForRemoval"));
+    }
+
+    @Test
+    void dumpCallsAnOddCountThatStaysPutNotTornAndAHugeReceiveTimeInTheFuture() throws Exception {
+        try (NtpdShm w = create(16, ShmLayout.LP64, 0666)) {
+            w.update(Instant.now(), Instant.now());
+            w.setCount(7);  // a writer died between its two increments
+        }
+        Jar.Result r = Jar.run(args("dump", "--unit", "16"));
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("fields"), "not called torn: " + r);
+        try (NtpdShm w = NtpdShm.open(segs.options(16, "panama").build())) {
+            w.setReceiveTimeStampSec(9_300_000_000L);  // the year 2264
+            w.setClockTimeStampSec(0);
+        }
+        r = Jar.run(args("dump", "--unit", "16", "--json"));
+        assertEquals(0, r.exit, r.toString());
+        Map<String, Object> j = Json.object(r.out.get(0));
+        assertEquals(Boolean.FALSE, j.get("torn"));
+        assertTrue(((BigDecimal) j.get("age_ns")).signum() < 0, "a receive time in 2264 is in the future: " + r);
+        assertTrue(((BigDecimal) j.get("offset_ns")).signum() < 0, "clock 1970 is behind receive 2264: " + r);
     }
 
     @Test
