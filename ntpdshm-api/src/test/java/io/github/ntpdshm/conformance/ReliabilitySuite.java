@@ -196,7 +196,7 @@ public abstract class ReliabilitySuite {
                 summary.add("mode0", "reads", r[0]);
                 summary.add("mode0", "accepted", r[1]);
             }
-            summary.add("mode0", "torn_accepted", torn);
+            summary.add("mode0", "torn_seen", torn);
             assertTrue(torn > 0, "mode 0 never tore: the test would not see a torn sample either");
         }
     }

@@ -14,25 +14,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * The figures of one backend's reliability group, one line per area, appended to
  * {@code target/reliability-summary.txt} of the module that ran it (CI prints that file).
  */
-final class ReliabilitySummary {
+public final class ReliabilitySummary {
 
-    static final Path FILE = Paths.get("target", "reliability-summary.txt");
+    /** Where the lines go, relative to the module that runs the tests. */
+    public static final Path FILE = Paths.get("target", "reliability-summary.txt");
 
     private final Map<String, Map<String, AtomicLong>> areas = new TreeMap<>();
 
+    /** A summary to fill. */
+    public ReliabilitySummary() {
+    }
+
     /** Adds n to a figure of an area. */
-    synchronized void add(String area, String figure, long n) {
+    public synchronized void add(String area, String figure, long n) {
         areas.computeIfAbsent(area, a -> new java.util.LinkedHashMap<>())
                 .computeIfAbsent(figure, f -> new AtomicLong()).addAndGet(n);
     }
 
-    synchronized long get(String area, String figure) {
-        AtomicLong v = areas.getOrDefault(area, Map.of()).get(figure);
-        return v == null ? 0 : v.get();
-    }
-
-    /** Appends one line per area to the file and returns them. */
-    synchronized String write(String backend, long millis, int leaked) throws IOException {
+    /** Appends one line per area and a total line to the file, and returns them. */
+    public synchronized String write(String backend, long millis, int leaked) throws IOException {
         StringBuilder b = new StringBuilder();
         String head = String.format("reliability %-6s Java %-8s %s", backend, Runtime.version().feature(),
                 Stress.soak() ? "soak" : "ci");

@@ -22,7 +22,7 @@ import java.util.Map;
  * The C program {@code shmstress.c} (writers and ntpd's reader in tight loops, hostile segments), compiled with
  * gcc for each layout with {@link CPeer#gccFlags} into {@code target/cpeer}.
  */
-final class StressPeer {
+public final class StressPeer {
 
     private static final Map<ShmLayout, Path> BINARIES = new EnumMap<>(ShmLayout.class);
 
@@ -34,7 +34,8 @@ final class StressPeer {
         this.binary = binary;
     }
 
-    static synchronized StressPeer of(ShmLayout layout) {
+    /** The program built for this layout; compiled once per JVM. */
+    public static synchronized StressPeer of(ShmLayout layout) {
         Path bin = BINARIES.get(layout);
         if (bin == null) {
             bin = compile(layout);
@@ -72,7 +73,7 @@ final class StressPeer {
     }
 
     /** Runs it to the end; its exit code and output. */
-    CPeer.Result run(String... args) {
+    public CPeer.Result run(String... args) {
         return CPeer.run(command(args), 600);
     }
 
