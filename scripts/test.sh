@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # Runs every test: the build and unit/conformance suites with Maven on JDK 17 (Panama's on a discovered
-# JDK 22+), again with Maven on JDK 25, and with --interop the suite against the real daemons.
-# As root it first installs what the tests need from Debian (gcc-multilib for the 32-bit C peers; with
-# --interop also ntpsec, gpsd, socat and chrony unpacked into /opt/chrony or $CHRONY_ROOT). The interop suite runs
-# in the first build only, and needs root and no ntpd/chronyd/gpsd running (it says so and stops otherwise).
+# JDK 22+), again with Maven on JDK 25, with --interop the suite against the real daemons, and with --platforms the
+# conformance suite on Debian's JDK 17 for arm64, armhf, ppc64el, s390x and i386 under qemu-user
+# (scripts/platforms.sh; NTPDSHM_PLATFORMS="arm64 s390x" picks some).
+# As root it first installs what the tests need from Debian (the i686 cross gcc for the 32-bit C peers, qemu-user
+# to run them where the kernel cannot; with --interop also ntpsec, gpsd, socat and chrony unpacked into
+# /opt/chrony or $CHRONY_ROOT). The interop suite runs in the first build only, and needs root and no
+# ntpd/chronyd/gpsd running (it says so and stops otherwise). NTPDSHM_EMULATE_I386=1 runs the 32-bit x86 C peers
+# under qemu-i386 even where the kernel could run them. The platform table of every conformance run is written to
+# target/platform-summary.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 interop=false
+platforms=false
 for a in "$@"; do
   case "$a" in
     --interop) interop=true ;;
-    *) echo "usage: scripts/test.sh [--interop]" >&2; exit 2 ;;
+    --platforms) platforms=true ;;
+    *) echo "usage: scripts/test.sh [--interop] [--platforms]" >&2; exit 2 ;;
   esac
 done
 
 JDK25=${JDK25:-$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-* 2>/dev/null | head -n 1 || true)}
 
 need_pkgs=()
-for p in gcc gcc-multilib; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
+# The 32-bit x86 C peers: Debian's i686 cross gcc (gcc-multilib would conflict with the other cross compilers), and
+# qemu-user for kernels without IA-32 emulation.
+for p in gcc gcc-i686-linux-gnu libc6-dev-i386-cross qemu-user; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
 if $interop; then
   # ntpsec: ntpd + ntpq; gpsd: gpsd + ntpshmmon (gpsd-clients is not needed); socat: the pseudo terminal for gpsd
   for p in ntpsec gpsd socat; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
@@ -37,7 +46,7 @@ if [ ${#need_pkgs[@]} -gt 0 ] || $need_chrony; then
     echo "== installing ${need_pkgs[*]}"
     # where systemd runs, the packages start ntpd and a socket-activated gpsd: the interop suite then refuses to
     # run (it needs the real NTP units to itself); stop them with: systemctl stop ntpsec gpsd.socket gpsd
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
   fi
   if $need_chrony; then
     # chrony conflicts with ntpsec: unpack it beside it instead of installing it.
@@ -55,6 +64,8 @@ export CHRONY_ROOT=$chrony_root
 profiles=""
 $interop && profiles="-Pinterop"
 
+rm -rf ntpdshm-*/target/platform-record
+
 echo "== mvn verify, Maven on $(java -version 2>&1 | head -n 1)"
 mvn -B -ntp verify $profiles
 
@@ -66,3 +77,10 @@ else
   echo "no JDK 25 found under /usr/lib/jvm: skipping the second run (set JDK25=/path/to/jdk)" >&2
   exit 1
 fi
+
+if $platforms; then
+  # shellcheck disable=SC2086  # a list of architectures
+  scripts/platforms.sh ${NTPDSHM_PLATFORMS:-}
+fi
+mkdir -p target
+scripts/platform-table.sh > target/platform-summary.md

@@ -17,11 +17,9 @@ import io.github.ntpdshm.spi.ShmMemory;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -40,8 +38,6 @@ final class ShmHandle implements NtpdShm {
     private static final long MAX_SAMPLE_SECONDS = Instant.MAX.getEpochSecond();
     /** Detaches handles dropped without {@link #close()}. */
     private static final Cleaner CLEANER = Cleaner.create();
-    /** {@code shm_segsz} in the LP64 Linux {@code struct shmid_ds} (x86_64, aarch64: after a 48-byte ipc_perm). */
-    private static final int SHMID_DS_SEGSZ_LP64 = 48;
 
     private static final VarHandle LOCKED;
 
@@ -164,23 +160,24 @@ final class ShmHandle implements NtpdShm {
         return new ShmHandle(b, o, layout, id, m);
     }
 
+    /**
+     * {@code shm_segsz} from the kernel's {@code /proc/sysvipc/shm}, which prints it the same way on every
+     * architecture: {@code struct shmid_ds} (what {@code IPC_STAT} fills) puts it at different offsets on different
+     * ABIs (after the three times on powerpc, before them on x86_64 and aarch64), so no one offset is right.
+     */
     private static long segmentSize(ShmBackend b, int id, ShmOptions o) {
-        if (ShmLayout.platform() == ShmLayout.LP64) {
-            ByteBuffer ds = ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder());
-            try {
-                b.shmctl(id, ShmBackend.IPC_STAT, ds);
-                return ds.getLong(SHMID_DS_SEGSZ_LP64);
-            } catch (ErrnoException e) {
-                throw failure(b, "shmctl(IPC_STAT)", o, e.errno(), o.layout().orElse(null));
-            }
+        if (!ShmSegment.tableReadable()) {
+            throw new NtpdShmException("open", o.unit(), o.key(), 0, "open failed for unit " + o.unit() + " (key "
+                    + hex(o.key()) + ", backend " + b.name() + "): cannot read /proc/sysvipc/shm, where the kernel"
+                    + " lists each segment's size; mount /proc (or give this process read access to it) so the"
+                    + " layout can be checked against the segment.");
         }
-        // Other ABIs lay out shmid_ds differently; the kernel's table has the same fact for any reader.
         for (ShmSegment s : ShmSegment.list()) {
             if (s.shmid() == id) {
                 return s.size();
             }
         }
-        throw failure(b, "shmctl(IPC_STAT)", o, EIDRM, null);
+        throw failure(b, "open", o, EIDRM, null);  // listed by shmget a moment ago: removed since
     }
 
     private static ShmLayout resolveLayout(ShmBackend b, ShmOptions o, long size) {

@@ -57,6 +57,11 @@ public final class ShmSegment {
         this.ctime = ctime;
     }
 
+    /** Whether this process can read the kernel's table of segments; without it {@link #list()} is empty. */
+    public static boolean tableReadable() {
+        return Files.isReadable(PROC);
+    }
+
     /** Every segment in this IPC namespace, in the kernel's order. */
     public static List<ShmSegment> list() {
         if (!Files.isReadable(PROC)) {

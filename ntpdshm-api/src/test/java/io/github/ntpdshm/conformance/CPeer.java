@@ -11,67 +11,93 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
+
 /**
- * The C peer {@code shmpeer.c}, compiled with gcc for each layout (plain, {@code -m32},
- * {@code -m32 -D_TIME_BITS=64}) so its struct offsets come from a C compiler, not from us.
+ * The C peer {@code shmpeer.c}, compiled for each layout by the {@link PeerToolchain} of the JVM under test (on
+ * x86_64: gcc, and the i686 cross gcc with and without {@code -D_TIME_BITS=64}; cross compilers on other
+ * architectures) so its struct
+ * offsets come from a C compiler, not from us. Where no compiler gives a layout with this JVM's byte order, a test
+ * that asks for that peer is skipped with the reason.
  */
 public final class CPeer {
 
-    private static final Map<ShmLayout, Path> BINARIES = new EnumMap<>(ShmLayout.class);
+    /** The conformance peer's source, a resource beside this class. */
+    public static final String SHMPEER = "shmpeer.c";
+
+    private static final Map<String, Path> BINARIES = new HashMap<>();
 
     private final ShmLayout layout;
+    private final PeerToolchain toolchain;
     private final Path binary;
 
-    private CPeer(ShmLayout layout, Path binary) {
+    private CPeer(ShmLayout layout, PeerToolchain toolchain, Path binary) {
         this.layout = layout;
+        this.toolchain = toolchain;
         this.binary = binary;
     }
 
-    /** The peer built for this layout; compiled once per JVM into {@code target/cpeer}. */
-    public static synchronized CPeer of(ShmLayout layout) {
-        Path bin = BINARIES.get(layout);
+    /**
+     * The peer built for this layout; compiled once per JVM into {@code target/cpeer}. Skips the calling test (a JUnit
+     * assumption, with the reason) where no C compiler here gives the layout with this JVM's byte order.
+     */
+    public static CPeer of(ShmLayout layout) {
+        return of(SHMPEER, layout);
+    }
+
+    /** Another C program of the test resources beside this class, built by the toolchain of {@code layout}. */
+    public static synchronized CPeer of(String source, ShmLayout layout) {
+        Optional<PeerToolchain> tc = PeerToolchain.forLayout(layout);
+        Assumptions.assumeTrue(tc.isPresent(), () -> PeerToolchain.missingReason(layout));
+        String id = source.replace(".c", "") + "-" + layout.size() + "-" + tc.get().target().replaceAll("[^A-Za-z0-9]+", "_");
+        Path bin = BINARIES.get(id);
         if (bin == null) {
-            bin = compile(layout);
-            BINARIES.put(layout, bin);
+            bin = compile(source, id, layout, tc.get());
+            BINARIES.put(id, bin);
         }
-        return new CPeer(layout, bin);
+        return new CPeer(layout, tc.get(), bin);
     }
 
-    /** gcc flags that give this layout on x86_64. */
-    public static List<String> gccFlags(ShmLayout layout) {
-        switch (layout) {
-            case ILP32:
-                return Arrays.asList("-m32");
-            case ILP32_TIME64:
-                return Arrays.asList("-m32", "-D_TIME_BITS=64", "-D_FILE_OFFSET_BITS=64");
-            default:
-                return Arrays.asList();
-        }
+    /** Whether a C peer of this layout can be built here (see {@link #of}). */
+    public static boolean available(ShmLayout layout) {
+        return PeerToolchain.forLayout(layout).isPresent();
     }
 
-    private static Path compile(ShmLayout layout) {
+    /** How this peer was built and is run, e.g. {@code "gcc -m32, run by qemu-i386"}. */
+    public String describe() {
+        return toolchain.describe();
+    }
+
+    /** The toolchain that built this peer. */
+    public PeerToolchain toolchain() {
+        return toolchain;
+    }
+
+    private static Path compile(String source, String id, ShmLayout layout, PeerToolchain tc) {
         try {
             Path dir = Paths.get("target", "cpeer").toAbsolutePath();
             Files.createDirectories(dir);
-            Path src = dir.resolve("shmpeer.c");
-            try (InputStream in = CPeer.class.getResourceAsStream("shmpeer.c")) {
+            Path src = dir.resolve(source);
+            try (InputStream in = CPeer.class.getResourceAsStream(source)) {
                 Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
             }
-            Path out = dir.resolve("shmpeer-" + layout.size());
-            List<String> cmd = new ArrayList<>(Arrays.asList("gcc", "-O2", "-Wall"));
-            cmd.addAll(gccFlags(layout));
-            cmd.addAll(Arrays.asList("-o", out.toString(), src.toString()));
-            Result r = run(cmd, 60);
+            Path out = dir.resolve(id);
+            List<String> cmd = new ArrayList<>(tc.compiler());
+            cmd.addAll(Arrays.asList("-O2", "-Wall", "-o", out.toString(), src.toString()));
+            Result r = run(cmd, 120);
             if (r.exit != 0) {
-                throw new IllegalStateException("cannot compile the C peer for layout " + layout.name() + " with "
-                        + cmd + ": " + r.output + (layout == ShmLayout.LP64 ? ""
-                        : "\n(-m32 needs Debian's gcc-multilib: apt-get install -y gcc-multilib)"));
+                throw new IllegalStateException("cannot compile " + source + " for layout " + layout.name() + ": "
+                        + r.describe() + "\n(scripts/test.sh installs the C compilers it needs; scripts/platforms.sh"
+                        + " those of the other architectures)");
             }
             return out;
         } catch (IOException e) {
@@ -79,15 +105,18 @@ public final class CPeer {
         }
     }
 
-    /** Runs the peer; fails unless it exits 0. */
-    public String call(String... args) {
-        List<String> cmd = new ArrayList<>();
+    private List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(toolchain.runner());
         cmd.add(binary.toString());
         cmd.addAll(Arrays.asList(args));
-        Result r = run(cmd, 120);
+        return cmd;
+    }
+
+    /** Runs the peer; fails unless it exits 0, naming the command, its exit status and its output. */
+    public String call(String... args) {
+        Result r = run(command(args), 120);
         if (r.exit != 0) {
-            throw new IllegalStateException("shmpeer-" + layout.size() + " " + String.join(" ", args) + " exited "
-                    + r.exit + ": " + r.output);
+            throw new IllegalStateException("C peer for layout " + layout.name() + " failed: " + r.describe());
         }
         return r.output;
     }
@@ -104,43 +133,84 @@ public final class CPeer {
         return m;
     }
 
-    /** Starts the peer without waiting. */
+    /** Starts the peer without waiting; stdout and stderr merged. */
     public Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(binary.toString());
-        cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new ProcessBuilder(command(args)).redirectErrorStream(true).start();
     }
 
-    /** A process's exit code and combined output. */
+    /** A finished process: its command, exit status (-1 if it timed out or could not start) and output. */
     public static final class Result {
-        /** Exit code. */
+        /** Exit status; -1 when it timed out or did not start. */
         public final int exit;
-        /** stdout and stderr. */
+        /** stdout followed by stderr. */
         public final String output;
+        /** stdout. */
+        public final String stdout;
+        /** stderr, or why it did not start or finish. */
+        public final String stderr;
+        /** The command line. */
+        public final List<String> command;
 
-        Result(int exit, String output) {
+        Result(List<String> command, int exit, String stdout, String stderr) {
+            this.command = command;
             this.exit = exit;
-            this.output = output;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.output = stdout + stderr;
+        }
+
+        /** {@code `cmd` exited 2; stderr: ...; stdout: ...}, for failure messages. */
+        public String describe() {
+            return "`" + String.join(" ", command) + "` " + (exit == -1 ? "did not finish" : "exited " + exit)
+                    + (stderr.isEmpty() ? "" : "; stderr: " + stderr.trim())
+                    + (stdout.isEmpty() ? "" : "; stdout: " + stdout.trim());
         }
     }
 
-    /** Runs a command to completion (killed after the timeout). */
+    /**
+     * Runs a command to completion, reading stdout and stderr while it runs (a chatty peer never blocks on a full
+     * pipe), and kills it after the timeout.
+     */
     public static Result run(List<String> cmd, int timeoutSeconds) {
+        Process p;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out: " + new String(out, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            p = new ProcessBuilder(cmd).start();
         } catch (IOException e) {
-            return new Result(-1, e.toString());
+            return new Result(cmd, -1, "", "cannot start: " + e);
+        }
+        try {
+            p.getOutputStream().close();
+            CompletableFuture<String> out = drain(p.getInputStream());
+            CompletableFuture<String> err = drain(p.getErrorStream());
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                return new Result(cmd, -1, out.get(), err.get() + "\n(killed after " + timeoutSeconds + " s)");
+            }
+            return new Result(cmd, p.exitValue(), out.get(), err.get());
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
-            return new Result(-1, e.toString());
+            return new Result(cmd, -1, "", "interrupted");
+        } catch (IOException | ExecutionException e) {
+            p.destroyForcibly();
+            return new Result(cmd, -1, "", e.toString());
         }
     }
+
+    private static CompletableFuture<String> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (InputStream s = in) {
+                return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(output lost: " + e + ")";
+            }
+        }, DRAINER);
+    }
+
+    /** Daemon threads, so a peer that never closes its output cannot keep the test JVM alive. */
+    private static final java.util.concurrent.Executor DRAINER = r -> {
+        Thread t = new Thread(r, "cpeer-output");
+        t.setDaemon(true);
+        t.start();
+    };
 }

@@ -12,6 +12,7 @@ import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.spi.ShmBackend;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The one conformance suite: every backend module runs it by extending this class and naming its backend.
  * Real System V segments under a private key base; C peers compiled for each layout check the offsets.
  */
+@ExtendWith(PlatformRecord.class)
 public abstract class ConformanceSuite {
 
     private static final long SECOND = 1_000_000_000L;
@@ -75,6 +78,40 @@ public abstract class ConformanceSuite {
         assertEquals(layout.clockTimeStampNSec(), off(c, "clockTimeStampNSec"));
         assertEquals(layout.receiveTimeStampNSec(), off(c, "receiveTimeStampNSec"));
         assertEquals(layout.dummy(), off(c, "dummy"));
+    }
+
+    /**
+     * Every ABI number the library relies on, against the C library of this JVM's own ABI: errno values (named in
+     * messages), the IPC flags and commands (passed to the kernel), and the byte order the fields are stored in.
+     * docs/platforms.md lists where each lives and on which architectures this ran.
+     */
+    @Test
+    void abiNumbersMatchTheCLibrary() {
+        // The LP64 toolchain is this JVM's own ABI on 64-bit JVMs and armhf with 64-bit time_t on 32-bit ARM.
+        CPeer abi = CPeer.of("abi.c", ShmLayout.LP64);
+        Map<String, String> c = abi.fields();
+        Map<String, Integer> ours = new java.util.LinkedHashMap<>();
+        ours.put("EPERM", NtpdShmException.EPERM);
+        ours.put("ENOENT", NtpdShmException.ENOENT);
+        ours.put("ENOMEM", NtpdShmException.ENOMEM);
+        ours.put("EACCES", NtpdShmException.EACCES);
+        ours.put("EFAULT", NtpdShmException.EFAULT);
+        ours.put("EEXIST", NtpdShmException.EEXIST);
+        ours.put("EINVAL", NtpdShmException.EINVAL);
+        ours.put("ENFILE", NtpdShmException.ENFILE);
+        ours.put("EMFILE", NtpdShmException.EMFILE);
+        ours.put("ENOSPC", NtpdShmException.ENOSPC);
+        ours.put("EIDRM", NtpdShmException.EIDRM);
+        ours.put("IPC_CREAT", ShmBackend.IPC_CREAT);
+        ours.put("IPC_EXCL", ShmBackend.IPC_EXCL);
+        ours.put("IPC_RMID", ShmBackend.IPC_RMID);
+        ours.put("IPC_STAT", ShmBackend.IPC_STAT);
+        ours.put("SHM_RDONLY", ShmBackend.SHM_RDONLY);
+        ours.put("bigEndian", java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? 1 : 0);
+        for (Map.Entry<String, Integer> e : ours.entrySet()) {
+            assertEquals(String.valueOf(e.getValue()), c.get(e.getKey()), e.getKey() + " in Java vs the C library ("
+                    + abi.describe() + ")");
+        }
     }
 
     private static int off(Map<String, String> c, String field) {

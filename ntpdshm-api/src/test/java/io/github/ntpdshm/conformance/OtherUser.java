@@ -54,7 +54,9 @@ public final class OtherUser {
     /** Runs {@code mainClass} with {@code args} as nobody and returns its combined output. */
     public static String runAsNobody(String mainClass, List<String> args, int timeoutSeconds) throws IOException {
         Path cp = classPath();
-        String java = ProcessHandle.current().info().command().orElse("java");
+        // Under qemu-user this process's executable is qemu: scripts/platforms.sh names the JVM's own launcher.
+        String java = System.getProperty("ntpdshm.test.java",
+                ProcessHandle.current().info().command().orElse("java"));
         List<String> cmd = new ArrayList<>(Arrays.asList(SETPRIV.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY,
                 "--clear-groups", java, "--enable-native-access=ALL-UNNAMED", "-Duser.home=" + cp,
                 // JNA and jffi unpack their native stubs; nobody cannot write root's caches

@@ -570,7 +570,7 @@ class CliIT {
             unit++;
         }
         for (int size : new int[] {1, 40, 79, 81, 95, 97, 4096}) {
-            assertEquals(0, StressPeer.of(ShmLayout.LP64).run("create", segs.hexKey(unit), Integer.toString(size), "7").exit);
+            StressPeer.of(ShmLayout.LP64).call("create", segs.hexKey(unit), Integer.toString(size), "7");
             Jar.Result r = Jar.run(args("dump", "--unit", Integer.toString(unit)));
             assertEquals(1, r.exit, r.toString());
             assertEquals(1, r.err.size(), r.toString());

@@ -521,7 +521,7 @@ class InteropTest {
             int unit = 0;
             for (ShmLayout layout : ShmLayout.values()) {
                 CPeer c = CPeer.of(layout);
-                String flags = CPeer.gccFlags(layout).isEmpty() ? "gcc" : "gcc " + String.join(" ", CPeer.gccFlags(layout));
+                String flags = c.describe();
                 String lay = layout.name() + " " + layout.size();
                 for (String backend : BACKENDS) {
                     int k = unit++;

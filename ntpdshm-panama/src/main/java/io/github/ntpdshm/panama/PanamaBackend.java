@@ -2,7 +2,6 @@ package io.github.ntpdshm.panama;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
@@ -16,6 +15,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -44,7 +45,11 @@ public final class PanamaBackend implements ShmBackend {
             try {
                 Linker linker = Linker.nativeLinker();
                 Linker.Option errno = Linker.Option.captureCallState("errno");
-                get = downcall(linker, "shmget", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), errno);
+                // size_t as the platform's C ABI has it (8 bytes on LP64, 4 on 32-bit), seen from Java as a long.
+                MemoryLayout sizeT = linker.canonicalLayouts().get("size_t");
+                get = downcall(linker, "shmget", FunctionDescriptor.of(JAVA_INT, JAVA_INT, sizeT, JAVA_INT), errno);
+                get = MethodHandles.explicitCastArguments(get, MethodType.methodType(int.class, MemorySegment.class,
+                        int.class, long.class, int.class));
                 at = downcall(linker, "shmat", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), errno);
                 dt = downcall(linker, "shmdt", FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
                 ctl = downcall(linker, "shmctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
