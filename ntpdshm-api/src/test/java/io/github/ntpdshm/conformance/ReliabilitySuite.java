@@ -99,8 +99,7 @@ public abstract class ReliabilitySuite {
                 mapped.add(line);
             }
         }
-        String lines = summary.write(backend(), (System.nanoTime() - started) / 1_000_000, left.size() + mapped.size());
-        System.out.print(lines);
+        summary.write(backend(), (System.nanoTime() - started) / 1_000_000, left.size() + mapped.size());
         assertTrue(left.isEmpty(), "segments left in /proc/sysvipc/shm: " + left);
         assertTrue(mapped.isEmpty(), "segments still mapped into this JVM: " + mapped);
     }
