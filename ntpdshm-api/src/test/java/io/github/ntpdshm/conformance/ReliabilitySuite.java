@@ -58,7 +58,7 @@ public abstract class ReliabilitySuite {
     private static final int MILLIS = Stress.size(1500, 20_000);
     private static final int C_KILLS = Stress.size(100, 1000);
     private static final int JVM_KILLS = Stress.size(3, 30);
-    private static final int FUZZ_CASES = Stress.size(30, 1000);
+    private static final int FUZZ_CASES = Stress.size(20, 1000);
     private static final int CLOSE_RACES = Stress.size(10, 300);
 
     /** The segments of the whole class, under one private key base. */

@@ -11,8 +11,8 @@
  *   shmstress write KEY MILLIS MODE   a writer for MILLIS ms (0: until killed): MODE 1 is gpsd's sequence
  *                                     (valid = 0; count++; fence; fields; fence; count++; fence; valid = 1),
  *                                     MODE 0 writes the fields and valid with no protection. Numbers samples on
- *                                     from count / 2 + 1, so that a restarted writer continues. After every 8th
- *                                     sample it pauses a moment, so that readers get whole samples too.
+ *                                     from count / 2 + 1, so that a restarted writer continues. In mode 1 it
+ *                                     pauses a moment after every 8th sample, so that readers get whole ones too.
  *                                     Prints written=N.
  *   shmstress read KEY MILLIS         ntpd's consuming reader (valid; count; fence; copy; valid = 0; fence;
  *                                     count again) for MILLIS ms, judging each copy twice: as ntpd does (count
@@ -119,8 +119,9 @@ int main(int argc, char **argv) {
             }
             s->valid = 1;
             n++;
-            if ((n & 7) == 0) {
-                /* now and then leave a whole sample in place a little longer, so that readers also get some */
+            if (mode == 1 && (n & 7) == 0) {
+                /* now and then leave a whole sample in place a little longer, so that readers also get some;
+                   never in mode 0, whose test wants readers inside a write */
                 for (volatile int k = 0; k < 256; k++) {
                 }
             }
