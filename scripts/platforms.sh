@@ -56,6 +56,8 @@ if [ ${#missing[@]} -gt 0 ] || [ ${#todo[@]} -gt 0 ]; then
       "zlib1g:$a")
     rm -rf "${root:?}/$a"; mkdir -p "$root/$a"
     for f in "$tmp"/*.deb; do dpkg -x "$f" "$root/$a"; done
+    # Absolute symlinks (ppc64el's /lib64/ld64.so.2) point into the host's /; make them point into the sysroot.
+    find "$root/$a" -type l -lname '/*' | while read -r l; do ln -sfn "$root/$a$(readlink "$l")" "$l"; done
     rm -rf "$tmp"
     touch "$root/$a/.complete"
   done
@@ -70,9 +72,21 @@ wrap() {
   jvm=$(ls -d "$root/$a"/usr/lib/jvm/java-17-openjdk-*/bin/java | head -n 1)
   w="$root/$a/wrapper/bin/java"
   mkdir -p "$(dirname "$w")"
+  local run="$q -L \"$root/$a\"" by=$q
+  if [ "$a" = i386 ]; then
+    # HotSpot for i386 crashes under qemu-i386 (its safepoint polling relies on SIGSEGV handling that qemu does
+    # not reproduce), so the i386 JVM runs natively through its own dynamic loader, on kernels that can.
+    local ld="$root/$a/lib/i386-linux-gnu/ld-linux.so.2"
+    if ! "$ld" --version >/dev/null 2>&1; then
+      echo "skip"
+      return
+    fi
+    run="\"$ld\" --library-path \"$root/$a/lib/i386-linux-gnu:$root/$a/usr/lib/i386-linux-gnu\""
+    by="native-ld.so"
+  fi
   cat > "$w" <<EOW
 #!/bin/sh
-exec $q -L "$root/$a" "$jvm" -Djdk.lang.Process.launchMechanism=VFORK -Dntpdshm.test.emulator=$q -Dntpdshm.test.java="$w" "\$@"
+exec $run "$jvm" -Djdk.lang.Process.launchMechanism=VFORK -Dntpdshm.test.emulator=$by -Dntpdshm.test.java="$w" "\$@"
 EOW
   chmod 755 "$w"
   echo "$w"
@@ -81,7 +95,11 @@ EOW
 failed=()
 for a in "${arches[@]}"; do
   w=$(wrap "$a")
-  echo "== conformance suite on $a: $("$w" -version 2>&1 | sed -n 2p) under $(qemu_of "$a")"
+  if [ "$w" = skip ]; then
+    echo "== $a: NOT RUN: this kernel cannot execute i386 programs, and HotSpot for i386 does not run under qemu-i386"
+    continue
+  fi
+  echo "== conformance suite on $a: $("$w" -version 2>&1 | sed -n 2p) ($(sed -n 's/.*emulator=\([^ ]*\).*/\1/p' "$w"))"
   start=$(date +%s)
   if mvn -B -ntp verify -pl ntpdshm-api,ntpdshm-jna,ntpdshm-jnr -Dforeign.java="$w" -Pforeign; then
     echo "== $a: passed in $(( $(date +%s) - start )) s"

@@ -59,6 +59,26 @@ if [ ${#need_pkgs[@]} -gt 0 ] || $need_chrony; then
 fi
 export CHRONY_ROOT=$chrony_root
 
+# promtool (ExporterIT lints the exporter's scrape with it): unpacked from Debian's prometheus package like chrony,
+# so that no Prometheus server is installed or started. socat and systemd-notify: ServiceIT's readiness check.
+prom_root=${PROMETHEUS_ROOT:-/opt/prometheus}
+if ! command -v promtool >/dev/null && [ ! -x "$prom_root/usr/bin/promtool" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing promtool (run as root, or: apt-get download prometheus && dpkg -x prometheus_*.deb $prom_root)" >&2
+    exit 1
+  fi
+  echo "== unpacking promtool from Debian's prometheus into $prom_root"
+  apt-get update -qq
+  tmp=$(mktemp -d); chmod 755 "$tmp"
+  chown _apt "$tmp" 2>/dev/null || true
+  (cd "$tmp" && apt-get download -qq prometheus && dpkg -x prometheus_*.deb "$prom_root")
+  rm -rf "$tmp"
+fi
+export PROMTOOL=${PROMTOOL:-$(command -v promtool || echo "$prom_root/usr/bin/promtool")}
+if [ "$(id -u)" = 0 ] && ! command -v socat >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq socat >/dev/null
+fi
+
 # The interop suite (real daemons on the real NTP keys, ~20 s) runs once, in the first build; its module forks its
 # tests on a discovered JDK 22+ whichever JDK runs Maven.
 profiles=""

@@ -60,7 +60,8 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Opens a unit with every default: ntpd's key ({@code 0x4E545030 + unit}), created if absent with ntpd's
-     * permissions, the layout inferred from an existing segment or the platform's, the best available backend.
+     * permissions, the layout inferred from an existing segment or, for a new one, the local daemons' (see
+     * {@link LayoutChoice}), the best available backend.
      *
      * @param unit 0..255
      */

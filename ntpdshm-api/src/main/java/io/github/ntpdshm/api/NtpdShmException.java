@@ -14,6 +14,9 @@ public class NtpdShmException extends RuntimeException {
     /** {@code errno} values whose advice this library knows (Linux numbering). */
     public static final int EPERM = 1, ENOENT = 2, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17,
             EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOSPC = 28, EIDRM = 43;
+    /** Socket {@code errno} values of chrony's SOCK refclock path (Linux numbering). */
+    public static final int EINTR = 4, EAGAIN = 11, ENOTDIR = 20, ENOTSOCK = 88, EMSGSIZE = 90, EPROTOTYPE = 91,
+            EADDRINUSE = 98, ECONNREFUSED = 111;
 
     private final String operation;
     private final int unit;
@@ -75,6 +78,14 @@ public class NtpdShmException extends RuntimeException {
             case EMFILE: return "EMFILE";
             case ENOSPC: return "ENOSPC";
             case EIDRM: return "EIDRM";
+            case EINTR: return "EINTR";
+            case EAGAIN: return "EAGAIN";
+            case ENOTDIR: return "ENOTDIR";
+            case ENOTSOCK: return "ENOTSOCK";
+            case EMSGSIZE: return "EMSGSIZE";
+            case EPROTOTYPE: return "EPROTOTYPE";
+            case EADDRINUSE: return "EADDRINUSE";
+            case ECONNREFUSED: return "ECONNREFUSED";
             default: return "errno " + errno;
         }
     }
@@ -93,6 +104,14 @@ public class NtpdShmException extends RuntimeException {
             case EMFILE: return "Too many open files";
             case ENOSPC: return "No space left on device";
             case EIDRM: return "Identifier removed";
+            case EINTR: return "Interrupted system call";
+            case EAGAIN: return "Resource temporarily unavailable";
+            case ENOTDIR: return "Not a directory";
+            case ENOTSOCK: return "Socket operation on non-socket";
+            case EMSGSIZE: return "Message too long";
+            case EPROTOTYPE: return "Protocol wrong type for socket";
+            case EADDRINUSE: return "Address already in use";
+            case ECONNREFUSED: return "Connection refused";
             default: return "Unknown error " + errno;
         }
     }

@@ -118,6 +118,7 @@ public final class ShmBackends {
             for (Candidate c : all) {
                 if (c.name.equals(wanted)) {
                     if (c.isAvailable()) {
+                        logChoice(c, all, source + " by name");
                         return c.backend;
                     }
                     throw new NtpdShmException("backend", -1, 0, 0, "the ntpdshm backend '" + wanted + "' " + source
@@ -129,10 +130,29 @@ public final class ShmBackends {
         }
         for (Candidate c : all) {
             if (c.isAvailable()) {
+                logChoice(c, all, "the highest priority that works here");
                 return c.backend;
             }
         }
         throw new NtpdShmException("backend", -1, 0, 0, "no usable ntpdshm backend. " + advice(all));
+    }
+
+    private static final System.Logger LOG = System.getLogger(ShmBackends.class.getName());
+    private static final java.util.Set<String> LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Which backend was chosen and why the others were not, at DEBUG, once per choice: --verbose shows it. */
+    private static void logChoice(Candidate chosen, List<Candidate> all, String why) {
+        if (!LOG.isLoggable(System.Logger.Level.DEBUG) || !LOGGED.add(chosen.name + why)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "backend " + chosen.name + " (priority " + chosen.priority + ") chosen: "
+                + why);
+        for (Candidate c : all) {
+            if (c != chosen) {
+                LOG.log(System.Logger.Level.DEBUG, "backend " + c.name + " (priority " + c.priority + ") "
+                        + c.unavailabilityCause().map(r -> "skipped: " + r).orElse("available, not chosen"));
+            }
+        }
     }
 
     private static String advice(List<Candidate> all) {

@@ -142,7 +142,7 @@ final class ShmHandle implements NtpdShm {
             if (e.errno() != ENOENT || !o.create()) {
                 throw failure(b, "shmget", o, e.errno(), asked.orElse(null));
             }
-            ShmLayout l = asked.orElse(ShmLayout.platform());
+            ShmLayout l = asked.orElseGet(() -> layoutForNewSegment(b, o));
             try {
                 id = b.shmget(key, l.size(), ShmBackend.IPC_CREAT | o.permissions());
             } catch (ErrnoException e2) {
@@ -178,6 +178,15 @@ final class ShmHandle implements NtpdShm {
             }
         }
         throw failure(b, "open", o, EIDRM, null);  // listed by shmget a moment ago: removed since
+    }
+
+    /** The layout of the local daemons, or a failure that says why there is none (see {@link LayoutChoice}). */
+    private static ShmLayout layoutForNewSegment(ShmBackend b, ShmOptions o) {
+        LayoutChoice c = LayoutChoice.forNewSegments();
+        return c.layout().orElseThrow(() -> new NtpdShmException("open", o.unit(), o.key(), 0, "open failed for unit "
+                + o.unit() + " (key " + hex(o.key()) + ", backend " + b.name() + "): no segment exists yet and no"
+                + " layout was given; layout for a new segment: " + c.evidence() + ". Give the layout of the daemon"
+                + " that will read it (ShmOptions.Builder.layout, or --layout)."));
     }
 
     private static ShmLayout resolveLayout(ShmBackend b, ShmOptions o, long size) {
@@ -282,7 +291,7 @@ final class ShmHandle implements NtpdShm {
         return new NtpdShmException(op, o.unit(), o.key(), errno, where(op, o, errno, b) + advice);
     }
 
-    private static String effectiveUid() {
+    static String effectiveUid() {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
                 if (line.startsWith("Uid:")) {
@@ -402,7 +411,8 @@ final class ShmHandle implements NtpdShm {
         }
     }
 
-    private void checkTime(String what, long sec, int nanos) {
+    /** The checks of a sample's time stamp, shared with the SOCK writer: since 1970, fits time_t, nanoseconds. */
+    static void checkTime(ShmLayout layout, String what, long sec, int nanos) {
         if (sec < 0) {
             throw new IllegalArgumentException(what + " time " + sec + " s is before 1970; a sample needs a time"
                     + " since the epoch");
@@ -420,7 +430,7 @@ final class ShmHandle implements NtpdShm {
         }
     }
 
-    private static void checkSeconds(String what, double t) {
+    static void checkSeconds(String what, double t) {
         if (Double.isNaN(t) || Double.isInfinite(t) || t < 0) {
             throw new IllegalArgumentException(what + " time " + t + " is not a time: give seconds since the epoch,"
                     + " finite and not negative");
@@ -716,7 +726,7 @@ final class ShmHandle implements NtpdShm {
         checkSeconds(what, seconds);
         long sec = wholeSeconds(seconds);
         int nanos = nanosOf(seconds);
-        checkTime(what, sec, nanos);
+        checkTime(layout, what, sec, nanos);
         lock();
         try {
             checkWritable();
@@ -729,14 +739,14 @@ final class ShmHandle implements NtpdShm {
     }
 
     // Seconds since the epoch as a double, split into whole seconds and nanoseconds rounded to the nearest; a
-    // fraction that rounds up to a whole second carries into the seconds.
+    // fraction that rounds up to a whole second carries into the seconds. The SOCK writer shares these.
 
-    private static long wholeSeconds(double t) {
+    static long wholeSeconds(double t) {
         long sec = (long) Math.floor(t);
         return roundedNanos(t, sec) == NANOS_PER_SECOND ? sec + 1 : sec;
     }
 
-    private static int nanosOf(double t) {
+    static int nanosOf(double t) {
         int nanos = roundedNanos(t, (long) Math.floor(t));
         return nanos == NANOS_PER_SECOND ? 0 : nanos;
     }
@@ -790,8 +800,8 @@ final class ShmHandle implements NtpdShm {
      * @param newPrecision the precision to keep from now on, or {@link #KEEP_PRECISION}
      */
     private void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int newPrecision) {
-        checkTime("clock", clockSec, clockNanos);
-        checkTime("receive", receiveSec, receiveNanos);
+        checkTime(layout, "clock", clockSec, clockNanos);
+        checkTime(layout, "receive", receiveSec, receiveNanos);
         lock();
         try {
             checkWritable();

@@ -36,7 +36,7 @@ public final class ShmOptions {
         this.backend = b.backend;
     }
 
-    /** Options for this unit with every default: ntpd's key base, platform layout, create, ntpd's permissions. */
+    /** Options for this unit with every default: ntpd's key base, inferred layout, create, ntpd's permissions. */
     public static ShmOptions of(int unit) {
         return builder(unit).build();
     }
@@ -77,7 +77,10 @@ public final class ShmOptions {
         return keyBase + unit;
     }
 
-    /** The layout asked for, or empty to infer it from an existing segment (the platform's when creating). */
+    /**
+     * The layout asked for, or empty to infer it from an existing segment's size, and for a new one to take the local
+     * daemons' ({@link LayoutChoice#forNewSegments()}).
+     */
     public Optional<ShmLayout> layout() {
         return Optional.ofNullable(layout);
     }

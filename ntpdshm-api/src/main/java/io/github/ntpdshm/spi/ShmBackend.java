@@ -13,6 +13,11 @@ import java.util.Optional;
  *
  * <p>Every method that calls the kernel throws {@link ErrnoException} carrying {@code errno} when the call fails;
  * errno must be read only after a failing return.
+ *
+ * <p>chrony's SOCK refclock needs a UNIX <em>datagram</em> socket, which the JDK's channels do not offer (they are
+ * stream-only), so the few socket calls it needs are here too. The API builds every {@code struct sockaddr_un},
+ * {@code struct pollfd} and datagram in Java; a backend only passes the direct buffers to libc. Their defaults
+ * throw {@link UnsupportedOperationException}, for a backend written before they existed.
  */
 public interface ShmBackend {
 
@@ -26,6 +31,17 @@ public interface ShmBackend {
     int IPC_STAT = 2;
     /** {@code SHM_RDONLY}: attach read-only. */
     int SHM_RDONLY = 010000;
+
+    /** {@code AF_UNIX}. */
+    int AF_UNIX = 1;
+    /** {@code SOCK_DGRAM}. */
+    int SOCK_DGRAM = 2;
+    /** {@code SOCK_NONBLOCK} (Linux's generic value: x86, arm, aarch64, ppc, s390x, riscv). */
+    int SOCK_NONBLOCK = 04000;
+    /** {@code SOCK_CLOEXEC}. */
+    int SOCK_CLOEXEC = 02000000;
+    /** {@code POLLIN}. */
+    short POLLIN = 1;
 
     /** The name users select it by with {@code -Dntpdshm.backend=NAME}: {@code panama}, {@code jna}, {@code jnr}. */
     String name();
@@ -55,4 +71,65 @@ public interface ShmBackend {
      * @param buf a direct buffer in native order of at least 256 bytes for {@link #IPC_STAT}, or {@code null}
      */
     int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException;
+
+    // ---- UNIX datagram sockets (chrony's SOCK refclock) ---------------------------------------------------
+
+    /** {@code socket(domain, type, protocol)}: the new file descriptor. */
+    default int socket(int domain, int type, int protocol) throws ErrnoException {
+        throw noSockets();
+    }
+
+    /**
+     * {@code bind(fd, addr, addrLen)}.
+     *
+     * @param addr a direct buffer holding a {@code struct sockaddr_un} from position 0
+     */
+    default void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        throw noSockets();
+    }
+
+    /** {@code connect(fd, addr, addrLen)}; {@code addr} as for {@link #bind}. */
+    default void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        throw noSockets();
+    }
+
+    /**
+     * {@code sendto(fd, buf, len, flags, addr, addrLen)}: the number of bytes sent.
+     *
+     * @param buf  a direct buffer holding the datagram from position 0
+     * @param addr as for {@link #bind}
+     */
+    default int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+            throws ErrnoException {
+        throw noSockets();
+    }
+
+    /**
+     * {@code recv(fd, buf, len, flags)}: the datagram's length (for a datagram longer than {@code len}, with
+     * {@code MSG_TRUNC}, its whole length).
+     *
+     * @param buf a direct buffer the kernel writes from position 0
+     */
+    default int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+        throw noSockets();
+    }
+
+    /**
+     * {@code poll(fds, nfds, timeout)}: how many descriptors are ready, 0 on timeout.
+     *
+     * @param fds a direct buffer of {@code nfds} {@code struct pollfd} from position 0
+     */
+    default int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+        throw noSockets();
+    }
+
+    /** {@code close(fd)}. */
+    default void close(int fd) throws ErrnoException {
+        throw noSockets();
+    }
+
+    private UnsupportedOperationException noSockets() {
+        return new UnsupportedOperationException("the ntpdshm backend '" + name() + "' has no UNIX datagram"
+                + " socket calls (chrony's SOCK refclock); use panama, jna or jnr");
+    }
 }

@@ -58,13 +58,30 @@ public final class CPeer {
     public static synchronized CPeer of(String source, ShmLayout layout) {
         Optional<PeerToolchain> tc = PeerToolchain.forLayout(layout);
         Assumptions.assumeTrue(tc.isPresent(), () -> PeerToolchain.missingReason(layout));
-        String id = source.replace(".c", "") + "-" + layout.size() + "-" + tc.get().target().replaceAll("[^A-Za-z0-9]+", "_");
+        return new CPeer(layout, tc.get(), build(source, layout, tc.get(), tc.get().compiler()));
+    }
+
+    /**
+     * A program of the test resources linked dynamically by the toolchain of {@code layout}, never run: its imports
+     * stand for an installed daemon's. Skips the calling test where no toolchain gives the layout.
+     */
+    public static synchronized Path dynamicProgram(String source, ShmLayout layout) {
+        Optional<PeerToolchain> tc = PeerToolchain.forLayout(layout);
+        Assumptions.assumeTrue(tc.isPresent(), () -> PeerToolchain.missingReason(layout));
+        List<String> cc = new ArrayList<>(tc.get().compiler());
+        cc.remove("-static");
+        return build(source, layout, tc.get(), cc);
+    }
+
+    private static Path build(String source, ShmLayout layout, PeerToolchain tc, List<String> compiler) {
+        String id = source.replace(".c", "") + "-" + layout.size() + "-" + tc.target().replaceAll("[^A-Za-z0-9]+", "_")
+                + (compiler.contains("-static") ? "" : "-dyn");
         Path bin = BINARIES.get(id);
         if (bin == null) {
-            bin = compile(source, id, layout, tc.get());
+            bin = compile(source, id, layout, compiler);
             BINARIES.put(id, bin);
         }
-        return new CPeer(layout, tc.get(), bin);
+        return bin;
     }
 
     /** Whether a C peer of this layout can be built here (see {@link #of}). */
@@ -82,7 +99,7 @@ public final class CPeer {
         return toolchain;
     }
 
-    private static Path compile(String source, String id, ShmLayout layout, PeerToolchain tc) {
+    private static Path compile(String source, String id, ShmLayout layout, List<String> compiler) {
         try {
             Path dir = Paths.get("target", "cpeer").toAbsolutePath();
             Files.createDirectories(dir);
@@ -91,7 +108,7 @@ public final class CPeer {
                 Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
             }
             Path out = dir.resolve(id);
-            List<String> cmd = new ArrayList<>(tc.compiler());
+            List<String> cmd = new ArrayList<>(compiler);
             cmd.addAll(Arrays.asList("-O2", "-Wall", "-o", out.toString(), src.toString()));
             Result r = run(cmd, 120);
             if (r.exit != 0) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.ntpdshm.api.LayoutChoice;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmLayout;
@@ -15,6 +16,7 @@ import io.github.ntpdshm.api.ShmSegment;
 import io.github.ntpdshm.spi.ShmBackend;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +51,15 @@ public abstract class ConformanceSuite {
     /** Opens a unit under the private key base with this backend. */
     protected NtpdShm open(int unit, ShmLayout layout) {
         return NtpdShm.open(segments.options(unit, backend()).layout(layout).build());
+    }
+
+    /** chrony's SOCK refclock through the same backend: the datagram socket calls of the SPI. */
+    @Nested
+    class ChronySockConformance extends SockConformance {
+        @Override
+        protected String backend() {
+            return ConformanceSuite.this.backend();
+        }
     }
 
     @AfterEach
@@ -111,6 +123,57 @@ public abstract class ConformanceSuite {
         for (Map.Entry<String, Integer> e : ours.entrySet()) {
             assertEquals(String.valueOf(e.getValue()), c.get(e.getKey()), e.getKey() + " in Java vs the C library ("
                     + abi.describe() + ")");
+        }
+    }
+
+    /**
+     * A new segment takes the layout of the local daemon, told by its program's headers: the case that matters is a
+     * 32-bit ARM JVM whose daemons were built with a 64-bit time_t (Debian 13, Ubuntu 24.04), where the C default
+     * (80 bytes) would make a segment the daemon cannot attach.
+     */
+    @ParameterizedTest
+    @EnumSource(ShmLayout.class)
+    void aNewSegmentTakesTheLayoutOfTheLocalDaemon(ShmLayout layout) {
+        Path daemon = CPeer.dynamicProgram("daemonlike.c", layout);
+        withDaemons(daemon.toString(), () -> {
+            LayoutChoice c = LayoutChoice.forNewSegments();
+            assertEquals(java.util.Optional.of(layout), c.layout(), c.evidence());
+            assertTrue(c.evidence().contains(daemon.toString()), c.evidence());
+            try (NtpdShm shm = NtpdShm.open(segments.options(29, backend()).build())) {
+                assertEquals(layout, shm.layout());
+                assertEquals(layout.size(), shm.segment().size());
+            }
+        });
+    }
+
+    @Test
+    void daemonsThatDisagreeOnTheLayoutMakeCreatingWithoutOneAnError() {
+        Path lp64 = CPeer.dynamicProgram("daemonlike.c", ShmLayout.LP64);
+        Path ilp32 = CPeer.dynamicProgram("daemonlike.c", ShmLayout.ILP32);
+        withDaemons(lp64 + java.io.File.pathSeparator + ilp32, () -> {
+            assertFalse(LayoutChoice.forNewSegments().layout().isPresent());
+            NtpdShmException e = assertThrows(NtpdShmException.class,
+                    () -> NtpdShm.open(segments.options(30, backend()).build()));
+            assertTrue(e.getMessage().contains("disagree") && e.getMessage().contains(ilp32.toString())
+                    && e.getMessage().contains("layout"), e.getMessage());
+            assertTrue(segments.present().isEmpty(), "nothing created: " + segments.present());
+            try (NtpdShm shm = NtpdShm.open(segments.options(30, backend()).layout(ShmLayout.ILP32).build())) {
+                assertEquals(80, shm.segment().size(), "an explicit layout still works");
+            }
+        });
+    }
+
+    private static void withDaemons(String daemons, Runnable body) {
+        String before = System.getProperty(LayoutChoice.DAEMONS_PROPERTY);
+        System.setProperty(LayoutChoice.DAEMONS_PROPERTY, daemons);
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(LayoutChoice.DAEMONS_PROPERTY);
+            } else {
+                System.setProperty(LayoutChoice.DAEMONS_PROPERTY, before);
+            }
         }
     }
 
@@ -782,7 +845,7 @@ public abstract class ConformanceSuite {
             assertEquals(0600, one.segment().permissions());
             assertEquals(0666, two.segment().permissions());
             assertEquals(0640, custom.segment().permissions());
-            assertEquals(ShmLayout.platform().size(), two.segment().size());
+            assertEquals(LayoutChoice.forNewSegments().layout().get().size(), two.segment().size());
             assertEquals(backend(), two.backendName());
         }
     }

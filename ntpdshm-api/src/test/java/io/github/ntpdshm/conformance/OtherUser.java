@@ -3,19 +3,12 @@ package io.github.ntpdshm.conformance;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Runs a main class of this JVM's class path in a child JVM as {@code nobody} (uid 65534), through
@@ -61,70 +54,49 @@ public final class OtherUser {
                 "--clear-groups", java, "--enable-native-access=ALL-UNNAMED", "-Duser.home=" + cp,
                 // JNA and jffi unpack their native stubs; nobody cannot write root's caches
                 "-Djna.tmpdir=" + cp.resolve("tmp"), "-Djava.io.tmpdir=" + cp.resolve("tmp"),
-                "-cp", cp.resolve("*") + File.pathSeparator + cp.resolve("classes"), mainClass));
+                "-cp", copiedClassPath(cp), mainClass));
         cmd.addAll(args);
         return CPeer.run(cmd, timeoutSeconds).output;
     }
 
     /**
+     * The copies' class path, each jar named: a {@code dir/*} wildcard makes the JVM list the folder, which Debian's
+     * 32-bit JDKs under qemu-user cannot do where inode numbers exceed 32 bits (EOVERFLOW), and then drops the jars.
+     */
+    private static String copiedClassPath(Path cp) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                entries.add(cp.resolve(Paths.get(entry).getFileName()).toString());
+            }
+        }
+        entries.add(cp.resolve("classes").toString());
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /**
      * This JVM's class path copied where nobody can read it (jars in ~/.m2 under /root are not), once per JVM and
-     * removed when it exits.
+     * removed when it exits. Copied by {@code cp} and opened up by {@code chmod}: Debian's 32-bit JDKs cannot stat
+     * files with 64-bit inode numbers (EOVERFLOW), which some file systems hand out, so Java's own tree walk fails
+     * there.
      */
     public static synchronized Path classPath() throws IOException {
         if (classPath != null) {
             return classPath;
         }
         Path dir = Files.createTempDirectory("ntpdshm-cp");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path p = Paths.get(entry);
-            if (Files.isDirectory(p)) {
-                copyTree(p, classes);
-            } else if (Files.isRegularFile(p)) {
-                Files.copy(p, dir.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CPeer.run(Arrays.asList("rm", "-rf", dir.toString()), 60)));
+        Path classes = dir.resolve("classes");
+        List<String> cmd = new ArrayList<>(Arrays.asList("sh", "-c", "set -e; mkdir -p \"$1\"; shift;"
+                + " for d in \"$@\"; do if [ -d \"$d\" ]; then cp -R \"$d\"/. \"$0/classes/\";"
+                + " elif [ -f \"$d\" ]; then cp \"$d\" \"$0/\"; fi; done; mkdir -p \"$0/tmp\";"
+                + " chmod -R a+rX \"$0\"; chmod 1777 \"$0/tmp\"", dir.toString(), classes.toString()));
+        cmd.addAll(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+        CPeer.Result r = CPeer.run(cmd, 120);
+        if (r.exit != 0) {
+            throw new IOException("cannot copy the class path for nobody: " + r.describe());
         }
-        Files.walkFileTree(dir, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
         classPath = dir;
         return dir;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(d).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.copy(f, to.resolve(from.relativize(f).toString()), StandardCopyOption.REPLACE_EXISTING);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // a temp dir left behind is not worth failing a finished test run
-        }
     }
 }

@@ -1,7 +1,8 @@
 /*
- * shmpeer: an independent C peer of the NTP SHM segment, compiled three ways by the conformance suite
- * (plain: 96-byte layout; -m32: 80; -m32 -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64: 88) so that every
- * offset the Java side uses is checked against what the C compiler lays out.
+ * shmpeer: an independent C peer of the NTP SHM segment, compiled for each layout by the conformance suite
+ * (on x86_64: gcc, 96 bytes; i686 gcc, 80; i686 gcc -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64, 88; cross
+ * compilers for the JVM's architecture elsewhere, see PeerToolchain) so that every offset the Java side
+ * uses is checked against what the C compiler lays out.
  *
  *   shmpeer offsets                    print sizeof and every field's offset
  *   shmpeer dump KEY                   attach read-only, print every field (name=value lines)

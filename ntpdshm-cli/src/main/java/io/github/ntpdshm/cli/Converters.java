@@ -1,12 +1,16 @@
 package io.github.ntpdshm.cli;
 
+import io.github.ntpdshm.api.ShmBackends;
 import io.github.ntpdshm.api.ShmOptions;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,6 +64,65 @@ final class Converters {
                 throw new TypeConversionException("'" + value + "' must be more than zero (e.g. 1s, 10ms, 0.5)");
             }
             return n;
+        }
+    }
+
+    /** A duration of zero or more, in nanoseconds. */
+    static final class NonNegativeDuration implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n = nanos(value);
+            if (n < 0) {
+                throw new TypeConversionException("'" + value + "' must not be negative (e.g. 0, 2s, 500ms)");
+            }
+            return n;
+        }
+    }
+
+    /** Where to listen: {@code HOST:PORT}, {@code [::1]:PORT} or {@code :PORT} (every address). */
+    static final class HostPort {
+        /** null: every address. */
+        final String host;
+        final int port;
+
+        HostPort(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        String display() {
+            return host == null ? "0.0.0.0" : host.contains(":") ? "[" + host + "]" : host;
+        }
+
+        @Override
+        public String toString() {
+            return (host == null ? "" : display()) + ":" + port;
+        }
+    }
+
+    /** {@code HOST:PORT}; port 0 picks a free one. */
+    static final class HostPortConverter implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            String v = value.trim();
+            int colon = v.lastIndexOf(':');
+            if (colon < 0) {
+                throw new TypeConversionException("'" + value + "' is not HOST:PORT (e.g. 127.0.0.1:9817 or :9817)");
+            }
+            String host = v.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(v.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535) {
+                throw new TypeConversionException("'" + value + "': the port must be 0..65535 (e.g. 127.0.0.1:9817)");
+            }
+            return new HostPort(host.isEmpty() ? null : host, port);
         }
     }
 
@@ -154,6 +217,27 @@ final class Converters {
                 // fall through
             }
             throw new TypeConversionException("'" + value + "' is not octal permission bits (0000..0777, e.g. 0600 or 0666)");
+        }
+    }
+
+    /**
+     * A backend name: one this project ships (even if it cannot work in this Java: using it then says why) or one
+     * found on the class path. Anything else is a typo, so a usage error.
+     */
+    static final class Backend implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            Set<String> names = new TreeSet<>(Arrays.asList("panama", "jna", "jnr"));
+            for (ShmBackends.Candidate c : ShmBackends.candidates()) {
+                if (c.isAvailable()) {
+                    names.add(c.name());
+                }
+            }
+            if (!names.contains(v)) {
+                throw new TypeConversionException("'" + value + "' is not a backend: choose " + String.join(", ", names));
+            }
+            return v;
         }
     }
 

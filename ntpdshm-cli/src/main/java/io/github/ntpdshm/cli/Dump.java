@@ -1,5 +1,6 @@
 package io.github.ntpdshm.cli;
 
+import io.github.ntpdshm.api.LayoutChoice;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmOptions;
@@ -96,6 +97,8 @@ final class Dump extends ShmCommand {
         out.printf("  %-22s %s%n", "shmid", seg.shmid());
         out.printf("  %-22s %s%n", "size", seg.size() + " bytes"
                 + seg.layout().map(l -> " (layout " + l.label() + ")").orElse(" (no known layout)"));
+        out.printf("  %-22s %s%n", "layout from", "the segment's size; a new segment here would get "
+                + LayoutChoice.forNewSegments().evidence());
         out.printf("  %-22s %s%n", "owner", "uid " + seg.uid() + name(seg.uid()) + ", gid " + seg.gid());
         out.printf("  %-22s %s%n", "creator", "uid " + seg.creatorUid() + name(seg.creatorUid()) + ", gid " + seg.creatorGid());
         out.printf("  %-22s %s%n", "permissions", Fmt.octal(seg.permissions()));
@@ -111,7 +114,7 @@ final class Dump extends ShmCommand {
     private void printJson(NtpdShm h, ShmSegment seg, Raw raw, ShmRead peek, Instant now) {
         ShmSample s = raw.sample;
         StringBuilder j = new StringBuilder("{");
-        j.append("\"unit\":").append(unit)
+        j.append("\"format\":").append(Fmt.JSON_FORMAT).append(",\"unit\":").append(unit)
                 .append(",\"key\":").append(Fmt.json(Fmt.hex(h.key())))
                 .append(",\"layout\":").append(Fmt.json(h.layout().name()))
                 .append(",\"backend\":").append(Fmt.json(h.backendName()))

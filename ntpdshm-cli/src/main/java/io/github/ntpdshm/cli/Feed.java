@@ -16,15 +16,24 @@ import java.time.Instant;
         description = {"Writes a reference clock that is OFFSET seconds off this machine's clock into a unit:"
                 + " every INTERVAL one sample with receive = now and clock = now + OFFSET, the way gpsd writes"
                 + " (mode 1, count, valid, micro- and nanoseconds).",
+                "With --sock PATH instead of --unit, sends the same samples to chrony's SOCK refclock (chrony.conf:"
+                        + " refclock SOCK PATH), one datagram each; a missing socket is reported once and the next"
+                        + " sample is sent again, so chronyd may start later or restart.",
                 "Creates the segment if it is missing (ntpd's permissions: 0600 for units 0 and 1, 0666 from 2 on)."
                         + " Ctrl-C or SIGTERM stops after the current sample; the segment stays, as with ntpd.", "",
                 "Example, a clock 1 s behind on unit 2 (ntpd: server 127.127.28.2; chrony: refclock SHM 2):",
-                "  ntpdshm feed --unit 2 --offset -1.0", ""})
+                "  ntpdshm feed --unit 2 --offset -1.0",
+                "The same clock for chrony's SOCK refclock (refclock SOCK /run/chrony.clk.sock):",
+                "  ntpdshm feed --sock /run/chrony.clk.sock --offset -1.0", ""})
 final class Feed extends ShmCommand {
 
-    @Option(names = {"-u", "--unit"}, required = true, paramLabel = "N", converter = Converters.Unit.class,
+    @Option(names = {"-u", "--unit"}, paramLabel = "N", converter = Converters.Unit.class,
             description = "unit 0..255 (key = key base + N)")
-    int unit;
+    Integer unit;
+
+    @Option(names = "--sock", paramLabel = "PATH",
+            description = "send to chrony's SOCK refclock socket at PATH instead of writing a unit")
+    java.nio.file.Path sock;
 
     @Option(names = {"-o", "--offset"}, paramLabel = "SECONDS", defaultValue = "0",
             converter = Converters.SignedDuration.class,
@@ -39,6 +48,10 @@ final class Feed extends ShmCommand {
     @Option(names = {"-l", "--leap"}, paramLabel = "0-3", defaultValue = "0",
             description = "leap indicator: 0 none, 1 insert a second, 2 delete one, 3 not in sync (default: ${DEFAULT-VALUE})")
     int leap;
+
+    @Option(names = "--pulse", description = "with --sock: mark samples as PPS pulses (chrony takes their seconds"
+            + " from another source)")
+    boolean pulse;
 
     @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "1s",
             converter = Converters.Duration.class,
@@ -72,6 +85,15 @@ final class Feed extends ShmCommand {
         if (count != null && count < 1) {
             throw usage("--count " + count + " must be 1 or more");
         }
+        if ((unit == null) == (sock == null)) {
+            throw usage("give either --unit N (an SHM unit) or --sock PATH (chrony's SOCK refclock)");
+        }
+        if (sock != null) {
+            return new SockFeed(this).call();
+        }
+        if (pulse) {
+            throw usage("--pulse goes with --sock: an SHM unit has no pulse flag");
+        }
         ShmOptions.Builder b = options(unit);
         if (layout != null) {
             b.layout(layout);
@@ -95,7 +117,12 @@ final class Feed extends ShmCommand {
                             + " every " + Converters.plainSeconds(intervalNanos) + " s; Ctrl-C stops");
                 }
                 long start = System.nanoTime();
+                SegmentGuard guard = new SegmentGuard(shm);
+                SdNotify notify = SdNotify.fromEnvironment();
+                notify.ready("feeding unit " + unit);
                 while (!stop.stopped()) {
+                    guard.check();
+                    notify.watchdog();
                     Instant receive = Instant.now();
                     Instant clock = receive.plusNanos(offsetNanos);
                     shm.update(clock, receive);
@@ -122,7 +149,7 @@ final class Feed extends ShmCommand {
                             + " accept torn ones): give each unit one writer");
                 }
             }
-            out.println("fed " + fed + " samples to unit " + unit + " (key " + Fmt.hex(options.key())
+            out.println("fed " + fed + (fed == 1 ? " sample" : " samples") + " to unit " + unit + " (key " + Fmt.hex(options.key())
                     + "); detached, the segment stays");
             out.flush();
             code = 0;

@@ -4,13 +4,16 @@ import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmSample;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** Formatting shared by the subcommands: fixed-width ISO times, seconds with nine decimals, JSON by hand. */
 final class Fmt {
@@ -84,19 +87,42 @@ final class Fmt {
         return b.append('"').toString();
     }
 
-    /** The user name of a uid from /etc/passwd, or null. */
+    /** The version of every JSON document the tool prints, as {@code "format"}: raised when a field changes meaning. */
+    static final int JSON_FORMAT = 1;
+
+    private static final Map<Integer, Optional<String>> USERS = new ConcurrentHashMap<>();
+
+    /**
+     * The user name of a uid as the C library resolves it (NSS: files, LDAP, SSSD, systemd), or null. Asks
+     * {@code getent passwd UID} rather than reading /etc/passwd, which lists local users only; the JDK has no
+     * such lookup and the backends bind only the shared-memory calls. Each uid is asked once per run.
+     */
     static String userName(int uid) {
+        return USERS.computeIfAbsent(uid, Fmt::getent).orElse(null);
+    }
+
+    private static Optional<String> getent(int uid) {
         try {
-            for (String line : Files.readAllLines(Paths.get("/etc/passwd"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(":", -1);
-                if (f.length > 2 && f[2].equals(Integer.toString(uid))) {
-                    return f[0];
-                }
+            Process p = new ProcessBuilder("getent", "passwd", Integer.toUnsignedString(uid))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            String line;
+            try (InputStream in = p.getInputStream()) {
+                line = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-        } catch (IOException | RuntimeException e) {
-            // no passwd file (a container): the uid alone is still right
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            int colon = line.indexOf(':');
+            // exit 2: no such uid; anything else without a line: no getent (a minimal container)
+            return p.exitValue() == 0 && colon > 0 ? Optional.of(line.substring(0, colon)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
-        return null;
     }
 
     /** {@code root} or the uid when the name is unknown. */

@@ -18,19 +18,40 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code ntpdshm}: the NTP shared-memory reference clock from the shell. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "ntpdshm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Write, watch and inspect NTP shared-memory reference clock segments (ntpd driver 28, \"SHM\"),"
                 + " as read by ntpd, NTPsec, chrony and gpsd's ntpshmmon.", ""},
-        subcommands = {Demo.class, Feed.class, Monitor.class, Dump.class, ListCommand.class, Remove.class,
-                Completion.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
                 "Try: ntpdshm demo   (a clock 1 s behind on unit 2, read back; see `ntpdshm demo --help`)"})
 public final class Main implements Callable<Integer> {
+
+    /**
+     * The subcommands, in --help's order. Built lazily: picocli reflects over every registered command's
+     * annotations at start-up, so a run registers only the command it runs (all of them for help and completion).
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("demo", Demo::new);
+        SUBCOMMANDS.put("feed", Feed::new);
+        SUBCOMMANDS.put("monitor", Monitor::new);
+        SUBCOMMANDS.put("bridge", Bridge::new);
+        SUBCOMMANDS.put("dump", Dump::new);
+        SUBCOMMANDS.put("list", ListCommand::new);
+        SUBCOMMANDS.put("remove", Remove::new);
+        SUBCOMMANDS.put("doctor", Doctor::new);
+        SUBCOMMANDS.put("exporter", Exporter::new);
+        SUBCOMMANDS.put("completion", Completion::new);
+        SUBCOMMANDS.put("help", HelpCommand::new);
+    }
 
     /** Exit code of a runtime failure. */
     static final int FAILURE = 1;
@@ -42,21 +63,58 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, dump, list,"
-                + " remove or completion");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: demo, feed, monitor, bridge, dump,"
+                + " list, remove, doctor, exporter or completion");
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        CommandLine cl = commandLine(args);
+        int code = cl.execute(args);
+        System.exit(streams(cl) ? code : checkedStdout(code));
+    }
+
+    /**
+     * Whether the command that ran writes a stream of lines until stopped (feed, monitor, demo): those notice a
+     * closed stdout themselves (`| head`) and end normally, like a program killed by SIGPIPE.
+     */
+    private static boolean streams(CommandLine cl) {
+        ParseResult r = cl.getParseResult();
+        while (r != null && r.hasSubcommand()) {
+            r = r.subcommand();
+        }
+        String name = r == null ? "" : r.commandSpec().name();
+        return name.equals("feed") || name.equals("monitor") || name.equals("demo");
+    }
+
+    /**
+     * A run whose output could not be written (a full disk, {@code > /dev/full}) failed: the JVM's PrintStream
+     * swallows write errors, so ask it before exiting.
+     */
+    static int checkedStdout(int code) {
+        if (System.out.checkError()) {
+            System.err.println("ntpdshm: could not write to standard output (disk full or the reader went away);"
+                    + " the output above is incomplete.");
+            System.err.flush();
+            return code == 0 ? FAILURE : code;
+        }
+        return code;
     }
 
     /** Runs the tool and returns its exit code. */
     static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    static CommandLine commandLine() {
+    /** The command line for these arguments: only their subcommand when the first one names one. */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        boolean justOne = SUBCOMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion");
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (!justOne || e.getKey().equals(first)) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(new UsageErrors());
         cl.setExecutionExceptionHandler(new Failures());
@@ -87,8 +145,9 @@ public final class Main implements Callable<Integer> {
             PrintWriter err = cmd.getErr();
             int code = FAILURE;
             if (ex instanceof NtpdShmException || ex instanceof CliException) {
-                err.println(name + ": " + ex.getMessage());
-                if (ex instanceof NtpdShmException && ((NtpdShmException) ex).operation().equals("backend")) {
+                err.println(name + ": " + toolWords(ex.getMessage()));
+                if (ex instanceof NtpdShmException && ((NtpdShmException) ex).operation().equals("backend")
+                        && panamaWantedButTooOld(command)) {
                     err.println(name + ": this is Java " + Runtime.version().feature() + "; the Panama backend needs"
                             + " Java 22 or newer: run the jar with one, or use the ntpdshm script, which picks one from"
                             + " JAVA_HOME or /usr/lib/jvm.");
@@ -106,6 +165,23 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return code;
         }
+    }
+
+    /** The hint about Java 22 is true only on an older Java, and only when Panama was asked for or nothing else works. */
+    private static boolean panamaWantedButTooOld(Object command) {
+        if (Runtime.version().feature() >= 22) {
+            return false;
+        }
+        String asked = command instanceof ShmCommand ? ((ShmCommand) command).backend : null;
+        if (asked == null) {
+            asked = System.getProperty(ShmBackends.PROPERTY);
+        }
+        return asked == null || asked.trim().isEmpty() || asked.trim().equalsIgnoreCase("panama");
+    }
+
+    /** The API's advice names its own calls; from the shell, name the tool's flag instead. */
+    static String toolWords(String message) {
+        return message.replace("ntpdshm takes permissions(0666)", "ntpdshm feed takes --permissions 0666");
     }
 
     /** {@code --version}: the tool's version, the Java running it and the backends it can use there. */

@@ -25,7 +25,10 @@ import java.util.TreeSet;
         description = {"Watches units like gpsd's ntpshmmon: one line per new sample (seen time, receive time"
                 + " \"clock\", clock time \"real\", offset, leap, precision). Attaches read-only (SHM_RDONLY) and only"
                 + " peeks, so it never clears valid and never steals a sample from ntpd or chrony.",
-                "Units that do not exist are checked again every second. Ctrl-C or SIGTERM ends it with a summary.", ""})
+                "Units that do not exist are checked again every second. Ctrl-C or SIGTERM ends it with a summary.",
+                "With --sock PATH, watches chrony's SOCK refclock instead: binds PATH as chronyd would and prints each"
+                        + " datagram a writer (gpsd, ntpdshm feed --sock) sends. It refuses when something already"
+                        + " listens there (chronyd), and removes its socket file when it ends.", ""})
 final class Monitor extends ShmCommand {
 
     private static final long SECOND = 1_000_000_000L;
@@ -40,6 +43,10 @@ final class Monitor extends ShmCommand {
     @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Converters.Duration.class,
             description = "stop after this long: 10 (seconds), 500ms, 2m")
     Long timeoutNanos;
+
+    @Option(names = "--sock", paramLabel = "PATH",
+            description = "bind chrony's SOCK refclock socket at PATH and show what writers send to it")
+    java.nio.file.Path sock;
 
     @Option(names = "--json", description = "one JSON object per line (samples, then a summary)")
     boolean json;
@@ -78,6 +85,9 @@ final class Monitor extends ShmCommand {
         units = unitSet.units;
         if (count != null && count < 1) {
             throw usage("--count " + count + " must be 1 or more");
+        }
+        if (sock != null) {
+            return new SockMonitor(this).call();
         }
         // fail at once when no backend works here, not only once a unit appears
         ShmBackends.select(backend);
@@ -202,7 +212,7 @@ final class Monitor extends ShmCommand {
         String recv = Fmt.iso(s.receiveTimeStampSec(), s.receiveNanos());
         String clock = Fmt.iso(s.clockTimeStampSec(), s.clockNanos());
         if (json) {
-            out.println("{\"type\":\"sample\",\"unit\":" + unit + ",\"key\":" + Fmt.json(Fmt.hex(keyBase + unit))
+            out.println("{\"format\":" + Fmt.JSON_FORMAT + ",\"type\":\"sample\",\"unit\":" + unit + ",\"key\":" + Fmt.json(Fmt.hex(keyBase + unit))
                     + ",\"seen\":" + Fmt.json(Fmt.iso(seen)) + ",\"receive\":" + Fmt.json(recv)
                     + ",\"clock\":" + Fmt.json(clock) + ",\"offset_ns\":" + s.offsetNanos()
                     + ",\"offset_s\":" + Fmt.seconds(s.offsetNanos()) + ",\"leap\":" + s.leap()
@@ -220,7 +230,7 @@ final class Monitor extends ShmCommand {
             u.append(u.length() == 0 ? "" : ",").append(unit);
         }
         if (json) {
-            out.println("{\"type\":\"summary\",\"samples\":" + samples + ",\"clashes\":" + clashes + ",\"units\":["
+            out.println("{\"format\":" + Fmt.JSON_FORMAT + ",\"type\":\"summary\",\"samples\":" + samples + ",\"clashes\":" + clashes + ",\"units\":["
                     + u + "],\"seconds\":" + Fmt.seconds(elapsedNanos) + "}");
         } else {
             out.println("# " + samples + " sample" + (samples == 1 ? "" : "s") + " from "

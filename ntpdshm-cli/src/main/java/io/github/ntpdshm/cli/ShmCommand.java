@@ -15,7 +15,7 @@ abstract class ShmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME", order = 90,
+    @Option(names = "--backend", paramLabel = "NAME", order = 90, converter = Converters.Backend.class,
             description = "panama, jna or jnr (default: the best that works in this Java; also -Dntpdshm.backend=NAME)")
     String backend;
 
@@ -26,6 +26,14 @@ abstract class ShmCommand implements Callable<Integer> {
 
     @Option(names = "--debug", order = 92, description = "on errors, print the stack trace too")
     boolean debug;
+
+    @Option(names = {"-v", "--verbose"}, order = 93,
+            description = "log to stderr which backend was chosen and why the others were skipped")
+    void verbose(boolean on) {
+        if (on) {
+            Verbose.enable();
+        }
+    }
 
     final PrintStream out = System.out;
 

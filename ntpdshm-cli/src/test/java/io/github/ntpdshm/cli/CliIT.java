@@ -103,7 +103,7 @@ class CliIT {
 
     @Test
     void everySubcommandHasHelp() throws Exception {
-        for (String cmd : new String[] {"demo", "feed", "monitor", "dump", "list", "remove", "completion"}) {
+        for (String cmd : new String[] {"demo", "feed", "monitor", "bridge", "dump", "list", "remove", "completion"}) {
             Jar.Result r = Jar.run(cmd, "--help");
             assertEquals(0, r.exit, r.toString());
             assertTrue(r.out.get(0).length() > 10, "a one-line header first: " + r);
@@ -474,6 +474,7 @@ class CliIT {
             {"  peek\\s+OK .*"},
             {"segment"},
             {"  key\\s+" + segs.hexKey(4)}, {"  shmid\\s+\\d+"}, {"  size\\s+88 bytes \\(layout ILP32_TIME64 .*\\)"},
+            {"  layout from\\s+the segment's size; a new segment here would get LP64 \\(96 bytes, 64-bit time_t\\), .*"},
             {"  owner\\s+uid 0 \\(root\\), gid 0"}, {"  creator\\s+uid 0 \\(root\\), gid 0"},
             {"  permissions\\s+0644"}, {"  attaches\\s+0  .*"}, {"  creator pid\\s+" + ProcessHandle.current().pid()},
             {"  last pid\\s+" + ProcessHandle.current().pid() + "  .*"}, {"  last attach\\s+" + ISO},
@@ -656,14 +657,19 @@ class CliIT {
     void listShowsOneRowPerSegment() throws Exception {
         Jar.Result empty = Jar.run(args("list"));
         assertEquals(0, empty.exit, empty.toString());
-        assertEquals(Arrays.asList("no NTP SHM segments under key base " + kb + " (keys " + kb + ".." + segs.hexKey(255) + ")"),
-                empty.out);
+        assertEquals("no NTP SHM segments under key base " + kb + " (keys " + kb + ".." + segs.hexKey(255) + ")",
+                empty.out.get(0));
+        // which evidence decides a new segment's layout: this host's daemons are 64-bit, or absent on a 64-bit JVM
+        matches(Pattern.compile("# layout of a new segment here: LP64 \\(96 bytes, 64-bit time_t\\), (as the local daemons"
+                + " read it \\(.*64-bit program.*\\)|this 64-bit JVM's C default \\(no ntpd, chronyd or gpsd program found .*\\))"),
+                empty.out.get(1));
+        assertEquals(2, empty.out.size(), empty.toString());
         create(0, ShmLayout.ILP32, 0600).close();
         try (NtpdShm w = create(255, ShmLayout.LP64, 0666)) {
             w.update(Instant.now().minusSeconds(1), Instant.now());
             Jar.Result r = Jar.run(args("list"));
             assertEquals(0, r.exit, r.toString());
-            assertEquals(3, r.out.size(), r.toString());
+            assertEquals(4, r.out.size(), r.toString());
             matches(Pattern.compile("unit\\s+key\\s+bytes\\s+layout\\s+owner\\s+perms\\s+attach\\s+age\\s+valid"), r.out.get(0));
             matches(Pattern.compile("\\s+0\\s+" + segs.hexKey(0) + "\\s+80 ILP32\\s+root\\s+0600\\s+0\\s+never\\s+0"), r.out.get(1));
             matches(Pattern.compile("\\s*255\\s+" + segs.hexKey(255) + "\\s+96 LP64\\s+root\\s+0666\\s+1\\s+\\d+\\.\\d{3} s\\s+1"),
@@ -752,5 +758,177 @@ class CliIT {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.startsWith("ntpdshm "), out);
         assertTrue(out.contains("backend panama (priority 30) (default)"), "the script did not pick a Java 22+:\n" + out);
+    }
+
+    // ---- chrony's SOCK refclock: feed --sock, monitor --sock, bridge ------------------------------------------
+
+    private static final Pattern SOCK_SAMPLE = Pattern.compile("sample\\s+(" + ISO + ") (" + ISO + ") (" + ISO
+            + ")\\s+(-?\\d+\\.\\d{9})\\s+(\\d)\\s+(\\d)");
+
+    /** A fresh socket path under target/ (sun_path holds 107 bytes, so the folder has a short name). */
+    private static Path sockPath(String name) throws java.io.IOException {
+        Path dir = Paths.get("target", "cli-sock").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path p = dir.resolve(name);
+        Files.deleteIfExists(p);
+        return p;
+    }
+
+    @Test
+    void feedSockSendsWhatMonitorSockShows() throws Exception {
+        Path p = sockPath("feed.sock");
+        Jar.Running mon = Jar.start("monitor", "--sock", p.toString(), "--count", "3", "--timeout", "60");
+        try {
+            mon.awaitLines(Pattern.compile("#\\s+seen\\s+receive \\(tv\\).*"), 1, 30_000);
+            assertTrue(Files.exists(p), "the monitor binds the path");
+            Jar.Result feed = Jar.run("feed", "--sock", p.toString(), "--offset", "-1.0", "--leap", "1", "--count", "3",
+                    "--interval", "100ms");
+            assertEquals(0, feed.exit, feed.toString());
+            assertEquals("", feed.stderr());
+            matches(Pattern.compile("# feeding " + Pattern.quote(p.toString()) + " \\(chrony SOCK, 40 bytes, 64-bit"
+                    + " time_t, backend panama\\): clock = receive - 1\\.000000000 s every 0\\.1 s; Ctrl-C stops"),
+                    feed.out.get(0));
+            for (int i = 1; i <= 3; i++) {
+                matches(Pattern.compile("sock " + Pattern.quote(p.toString()) + "  receive " + ISO + "  clock " + ISO
+                        + "  offset -1\\.000000000 s  leap 1  pulse 0  sent"), feed.out.get(i));
+            }
+            assertEquals("fed 3 samples to " + p + " (3 sent, 0 dropped: nothing listened or its buffer was full)",
+                    feed.out.get(4));
+            Jar.Result r = mon.await(60);
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.stderr());
+            assertEquals("# ntpdshm monitor: listening on " + p + " as chrony's SOCK refclock (40 bytes, 64-bit"
+                    + " time_t, backend panama); Ctrl-C stops", r.out.get(0));
+            for (String l : r.out.subList(2, 5)) {
+                Matcher m = matches(SOCK_SAMPLE, l);
+                assertEquals(Instant.parse(m.group(2)).minusSeconds(1), Instant.parse(m.group(3)));
+                assertEquals("-1.000000000", m.group(4));
+                assertEquals("1", m.group(5));
+                assertEquals("0", m.group(6));
+            }
+            matches(Pattern.compile("# 3 samples and 0 invalid datagrams on " + Pattern.quote(p.toString())
+                    + " in \\d+\\.\\d{3} s; socket file removed"), r.out.get(5));
+            assertFalse(Files.exists(p), "the monitor removes its socket file");
+        } finally {
+            mon.kill();
+        }
+    }
+
+    @Test
+    void monitorSockRefusesAPathSomethingListensOnAndStopsCleanlyOnSigterm() throws Exception {
+        Path p = sockPath("busy.sock");
+        Jar.Running first = Jar.start("monitor", "--sock", p.toString());
+        try {
+            first.awaitLines(Pattern.compile("#\\s+seen\\s+receive \\(tv\\).*"), 1, 30_000);
+            Jar.Result second = Jar.run("monitor", "--sock", p.toString(), "--count", "1");
+            assertEquals(1, second.exit, second.toString());
+            noStackTrace(second);
+            assertTrue(second.stderr().contains("bind failed for socket " + p + " (backend panama): something already"
+                    + " listens there"), second.toString());
+            assertTrue(Files.exists(p), "the listener's socket stays");
+            first.process.destroy();
+            Jar.Result r = first.await(30);
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.stderr());
+            assertTrue(r.out.get(r.out.size() - 1).startsWith("# 0 samples and 0 invalid datagrams on " + p), r.toString());
+            assertFalse(Files.exists(p), "SIGTERM still removes the socket file");
+        } finally {
+            first.kill();
+        }
+    }
+
+    @Test
+    void feedSockWithNothingListeningSaysSoOnceAndKeepsGoing() throws Exception {
+        Path p = sockPath("nobody.sock");
+        Jar.Result r = Jar.run("feed", "--sock", p.toString(), "--count", "3", "--interval", "10ms", "--quiet");
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(Arrays.asList("ntpdshm feed: sendto failed for socket " + p + " (backend panama): ENOENT (No such"
+                + " file or directory); nothing listens there: chronyd creates the socket when it starts with"
+                + " `refclock SOCK " + p + "`; the sample is dropped and the next one is sent again."), r.err);
+        assertEquals(Arrays.asList("fed 3 samples to " + p + " (0 sent, 3 dropped: nothing listened or its buffer was"
+                + " full)"), r.out);
+    }
+
+    @Test
+    void feedTakesEitherAUnitOrASocket() throws Exception {
+        Jar.Result neither = Jar.run("feed", "--count", "1");
+        assertEquals(2, neither.exit, neither.toString());
+        assertTrue(neither.stderr().contains("give either --unit N (an SHM unit) or --sock PATH"), neither.toString());
+        Jar.Result pulse = Jar.run(args("feed", "--unit", "2", "--pulse", "--count", "1"));
+        assertEquals(2, pulse.exit, pulse.toString());
+        assertTrue(pulse.stderr().contains("--pulse goes with --sock"), pulse.toString());
+        Jar.Result leap = Jar.run("feed", "--sock", sockPath("x.sock").toString(), "--leap", "3");
+        assertEquals(2, leap.exit, leap.toString());
+        Jar.Result bridge = Jar.run(args("bridge", "--from-unit", "2", "--to-unit", "3"));
+        assertEquals(2, bridge.exit, bridge.toString());
+        assertTrue(bridge.stderr().contains("give --from-unit N --to-sock PATH, or --from-sock PATH --to-unit N"),
+                bridge.toString());
+    }
+
+    @Test
+    void bridgeForwardsAnShmUnitToASocketSampleBySample() throws Exception {
+        create(3, ShmLayout.LP64, 0666).close();  // no valid sample yet: only what the feeder writes is forwarded
+        Path p = sockPath("from-shm.sock");
+        Jar.Running mon = Jar.start("monitor", "--sock", p.toString(), "--count", "3", "--timeout", "60");
+        Jar.Running bridge = null;
+        try {
+            mon.awaitLines(Pattern.compile("#\\s+seen\\s+receive \\(tv\\).*"), 1, 30_000);
+            bridge = Jar.start(args("bridge", "--from-unit", "3", "--to-sock", p.toString(), "--count", "3",
+                    "--timeout", "60"));
+            bridge.awaitLines(Pattern.compile("# bridging unit 3 .*"), 1, 30_000);
+            Jar.Result feed = Jar.run(args("feed", "--unit", "3", "--offset", "-1.0", "--count", "3", "--interval",
+                    "500ms", "--quiet"));
+            assertEquals(0, feed.exit, feed.toString());
+            Jar.Result b = bridge.await(60);
+            assertEquals(5, b.out.size(), b.toString());
+            assertEquals(0, b.exit, b.toString());
+            assertEquals("", b.stderr());
+            for (String l : b.out.subList(1, 4)) {
+                matches(Pattern.compile("unit 3 -> sock  receive " + ISO + "  clock " + ISO
+                        + "  offset -1\\.000000000 s  leap 0  sent"), l);
+            }
+            matches(Pattern.compile("# forwarded 3 samples, skipped 0 .*"), b.out.get(4));
+            Jar.Result r = mon.await(60);
+            assertEquals(0, r.exit, r.toString());
+            for (String l : r.out.subList(2, 5)) {
+                assertEquals("-1.000000000", matches(SOCK_SAMPLE, l).group(4));
+            }
+            try (NtpdShm h = NtpdShm.open(segs.options(3, "panama").readOnly(true).build())) {
+                assertTrue(h.isValid(), "the bridge reads the unit read-only and never clears valid");
+            }
+        } finally {
+            mon.kill();
+            if (bridge != null) {
+                bridge.kill();
+            }
+        }
+    }
+
+    @Test
+    void bridgeWritesWhatASocketReceivesIntoAnShmUnit() throws Exception {
+        Path p = sockPath("to-shm.sock");
+        Jar.Running bridge = Jar.start(args("bridge", "--from-sock", p.toString(), "--to-unit", "4", "--count", "3",
+                "--timeout", "60"));
+        try {
+            bridge.awaitLines(Pattern.compile("# bridging .* -> unit 4 .*"), 1, 30_000);
+            Jar.Result pulse = Jar.run("feed", "--sock", p.toString(), "--pulse", "--count", "1", "--quiet");
+            assertEquals(0, pulse.exit, pulse.toString());
+            bridge.awaitLines(Pattern.compile("# skipped a pulse-only sample: SHM has no pulse flag"), 1, 30_000);
+            Jar.Result feed = Jar.run("feed", "--sock", p.toString(), "--offset", "-1.0", "--leap", "2", "--count", "3",
+                    "--interval", "100ms", "--quiet");
+            assertEquals(0, feed.exit, feed.toString());
+            Jar.Result b = bridge.await(60);
+            assertEquals(0, b.exit, b.toString());
+            assertEquals("", b.stderr());
+            matches(Pattern.compile("# forwarded 3 samples, skipped 1 .*"), b.out.get(b.out.size() - 1));
+            ShmSample s = peek(4);
+            assertEquals(-1_000_000_000L, s.offsetNanos(), "tv + offset, to the nanosecond");
+            assertEquals(2, s.leap());
+            assertEquals(6, s.count(), "three samples, gpsd's sequence each");
+            assertEquals(0, s.receiveNanos() % 1000, "tv has microseconds");
+            assertFalse(Files.exists(p), "the bridge removes its socket file");
+        } finally {
+            bridge.kill();
+        }
     }
 }

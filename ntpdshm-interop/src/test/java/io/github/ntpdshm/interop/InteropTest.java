@@ -10,6 +10,7 @@ import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.api.SockOptions;
 import io.github.ntpdshm.conformance.CPeer;
 import io.github.ntpdshm.conformance.OtherUser;
 import io.github.ntpdshm.conformance.TestSegments;
@@ -28,6 +29,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -95,7 +97,7 @@ class InteropTest {
             }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("missing " + missing + ": scripts/test.sh --interop installs them"
-                        + " (apt-get install ntpsec gpsd socat gcc-multilib; chrony: apt-get download chrony &&"
+                        + " (apt-get install ntpsec gpsd socat gcc-i686-linux-gnu libc6-dev-i386-cross; chrony: apt-get download chrony &&"
                         + " dpkg -x chrony_*.deb /opt/chrony, or set CHRONY_ROOT)");
             }
             RealUnits.checkFree(true);
@@ -588,6 +590,10 @@ class InteropTest {
         Daemon socat = null;
         Daemon gpsd = null;
         NmeaFeeder feeder = null;
+        Daemon sockMonitor = null;
+        // gpsd (as root) sends chrony SOCK samples to /run/chrony.<device basename>.sock if it exists when the
+        // device opens; they come from PPS edges only, which fakeserial.c plays on the pty with FAKESERIAL_PPS=1
+        Path chronySock = Paths.get("/run/chrony.gps-dev.sock");
         try {
             Path shim = compileFakeSerial(dir);
             Path in = dir.resolve("gps-in");
@@ -598,11 +604,17 @@ class InteropTest {
             while (!(Files.exists(in) && Files.exists(dev)) && System.nanoTime() < end) {
                 Thread.sleep(50);
             }
+            sockMonitor = cli("monitor-sock", dir, "monitor", "--sock", chronySock.toString(), "--json", "--count", "3");
+            long bound = System.nanoTime() + 30 * SECOND;
+            while (!Files.exists(chronySock) && sockMonitor.isAlive() && System.nanoTime() < bound) {
+                Thread.sleep(50);
+            }
+            exitedEarly(sockMonitor, sockMonitor.logFile());
             // gpsd never feeds NTP from a pseudo terminal (its test-harness guard); the shim makes stat() of the
             // pty behind the socat link report a serial port. -b: read-only, no probing; -N: foreground.
             gpsd = Daemon.start("gpsd", dir.resolve("gpsd.log"), Arrays.asList(GPSD, "-N", "-n", "-b", "-S",
                     Integer.toString(freePort()), "-F", dir.resolve("gpsd.sock").toString(), "-D", "4",
-                    dev.toString()), Collections.singletonMap("LD_PRELOAD", shim.toString()));
+                    dev.toString()), Map.of("LD_PRELOAD", shim.toString(), "FAKESERIAL_PPS", "1"));
             Thread.sleep(300);
             feeder = new NmeaFeeder(in);
             NmeaFeeder fed = feeder;
@@ -669,6 +681,48 @@ class InteropTest {
                             + " ms after the second), same sample through every backend";
                 });
             }
+            Daemon mon = sockMonitor;
+            long sockDeadline = System.nanoTime() + 20 * SECOND;
+            while (mon.isAlive() && System.nanoTime() < sockDeadline) {
+                Thread.sleep(100);
+            }
+            String gpsdLogNow = gpsd.log();  // the log up to the monitor's last sample
+            SUMMARY.check(peer + " -> ntpdshm monitor --sock", "panama", "SOCK 40", () -> {
+                List<String> samples = Arrays.stream(mon.log().split("\n"))
+                        .filter(l -> l.startsWith("{\"type\":\"sample\"")).collect(Collectors.toList());
+                assertTrue(samples.size() == 3, "gpsd sent " + samples.size() + " SOCK samples to " + chronySock
+                        + " (want 3); monitor output:\n" + mon.log() + "\ngpsd log: "
+                        + abbreviate(gpsdLogNow, 3000));
+                // gpsd logs each sample it sends: "accepted chrony sock @ CLOCK offset OFFSET"; ours must match it
+                Map<Instant, String> sent = new LinkedHashMap<>();
+                Matcher g = Pattern.compile("accepted chrony sock @\\s+(\\d+)\\.(\\d{9}) offset\\s+(-?\\d+\\.\\d{9})")
+                        .matcher(gpsdLogNow);
+                while (g.find()) {
+                    sent.put(Instant.ofEpochSecond(Long.parseLong(g.group(1)), Long.parseLong(g.group(2))), g.group(3));
+                }
+                String last = "";
+                for (String s : samples) {
+                    Matcher m = Pattern.compile("\"receive\":\"([^\"]+)\".*\"offset_ns\":(-?\\d+).*\"leap\":(\\d+)"
+                            + ",\"pulse\":(\\d+)").matcher(s);
+                    assertTrue(m.find(), "not a sample line: " + s);
+                    Instant tv = Instant.parse(m.group(1));
+                    // gpsd rounds its nanosecond clock to tv's microsecond
+                    Instant key = sent.keySet().stream().filter(c -> Math.abs(java.time.Duration.between(c, tv)
+                            .toNanos()) <= 500).findFirst().orElse(null);
+                    String logged = sent.get(key);
+                    assertTrue(logged != null, "gpsd logged no SOCK sample within 0.5 us of tv " + tv + " (" + s
+                            + "); it logged " + sent);
+                    long want = new BigDecimal(logged).movePointRight(9).longValueExact();
+                    assertTrue(Math.abs(Long.parseLong(m.group(2)) - want) <= 1, "gpsd logged offset " + logged
+                            + " s, the monitor decoded " + s);
+                    assertEquals("0", m.group(3), "leap: " + s);
+                    assertEquals("0", m.group(4), "gpsd 3.22 sends pulse 0: " + s);
+                    last = "gpsd clock " + key + ", offset " + logged;
+                }
+                return "3 samples on " + chronySock + " (gpsd found the socket at start; the PPS edges are played"
+                        + " on the pty's DCD by fakeserial.c), each tv and offset exactly as gpsd logged sending them,"
+                        + " e.g. " + last + " s";
+            });
         } catch (Exception | AssertionError e) {
             SUMMARY.fail(peer, "setup", e);
         } finally {
@@ -677,6 +731,10 @@ class InteropTest {
             }
             if (gpsd != null) {
                 gpsd.close();
+            }
+            if (sockMonitor != null) {
+                sockMonitor.close();  // SIGTERM: the monitor removes its socket file
+                Files.deleteIfExists(chronySock);
             }
             if (socat != null) {
                 socat.close();
@@ -704,6 +762,206 @@ class InteropTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    // ---- 7. chrony's SOCK refclock: every backend, start order, restart; both bridges -------------------------
+
+    @Test
+    @Order(7)
+    void chronyReadsEveryBackendOverSock() throws Exception {
+        String peer = VERSIONS.get("chronyd") + " SOCK";
+        KernelClock before = KernelClock.read();
+        for (String backend : BACKENDS) {
+            Path dir = Files.createDirectories(work.resolve("chrony-sock-" + backend));
+            Path path = dir.resolve("clk.sock");
+            Daemon chronyd = null;
+            // the feeder starts first: nothing listens, its samples are dropped until chronyd binds the path
+            try (SockWriter w = new SockWriter(SockOptions.builder(path).backend(backend), -SECOND, 250)) {
+                Thread.sleep(600);
+                long droppedBefore = w.dropped();
+                String conf = "refclock SOCK " + path + " refid " + refid(backend) + " poll 0\n";
+                chronyd = chronyd(dir, conf);
+                String first = awaitTracking(chronyd, dir, refid(backend));
+                chronyd.close();
+                long sentBefore = w.sent();
+                Thread.sleep(600);  // chronyd gone: the feeder's samples are dropped again, and reported
+                long droppedDuring = w.dropped();
+                chronyd = chronyd(dir, conf);
+                String again = awaitTracking(chronyd, dir, refid(backend));
+                w.check();
+                long sentAfter = w.sent();
+                SUMMARY.check(peer + " (feeder started first)", backend, "40 bytes", () -> {
+                    assertTrue(droppedBefore > 0, "the feeder never ran without a listener");
+                    return trackingSeen(first, refid(backend)) + "; " + droppedBefore + " samples dropped before"
+                            + " chronyd bound the path";
+                });
+                SUMMARY.check(peer + " (chronyd restarted)", backend, "40 bytes", () -> {
+                    assertTrue(droppedDuring > droppedBefore, "no sample dropped while chronyd was down");
+                    assertTrue(sentAfter > sentBefore, "nothing sent to the restarted chronyd");
+                    return trackingSeen(again, refid(backend)) + "; the same writer, " + (droppedDuring - droppedBefore)
+                            + " samples dropped while chronyd was down";
+                });
+            } catch (Exception | AssertionError e) {
+                SUMMARY.fail(peer, "chronyd SOCK with " + backend, e);
+            } finally {
+                if (chronyd != null) {
+                    chronyd.close();
+                }
+            }
+        }
+        kernelClockUntouched(peer, before);
+        SUMMARY.throwIfFailed();
+    }
+
+    @Test
+    @Order(8)
+    void bridgesCarrySamplesBothWays() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("bridge"));
+        // an SHM writer on unit 2 -> ntpdshm bridge -> chronyd's SOCK refclock
+        String peer = VERSIONS.get("chronyd") + " SOCK via bridge";
+        Daemon chronyd = null;
+        Daemon bridge = null;
+        try (JavaWriter w = writer(2, "panama", -SECOND, 250)) {
+            Path path = dir.resolve("shm2.sock");
+            bridge = cli("bridge-shm-sock", dir, "bridge", "--from-unit", "2", "--to-sock", path.toString(), "--quiet");
+            chronyd = chronyd(dir, "refclock SOCK " + path + " refid BRDG poll 0\n");
+            String tracking = awaitTracking(chronyd, dir, "BRDG");
+            w.check();
+            exitedEarly(bridge, bridge.logFile());
+            SUMMARY.check(peer, "panama", "SHM LP64 96 -> SOCK 40", () -> trackingSeen(tracking, "BRDG")
+                    + "; from an SHM writer on unit 2 through `ntpdshm bridge --from-unit 2 --to-sock`");
+        } catch (Exception | AssertionError e) {
+            SUMMARY.fail(peer, "SHM -> bridge -> chronyd", e);
+        } finally {
+            if (chronyd != null) {
+                chronyd.close();
+            }
+            if (bridge != null) {
+                bridge.close();
+            }
+            RealUnits.removeAll();
+        }
+        // a SOCK writer -> ntpdshm bridge -> unit 3 -> NTPsec
+        String ntpPeer = "NTPsec " + VERSIONS.get("ntpd").replace("ntpsec-", "") + " via bridge";
+        Daemon ntpd = null;
+        bridge = null;
+        KernelClock before = KernelClock.read();
+        try {
+            Path path = dir.resolve("gps.sock");
+            bridge = cli("bridge-sock-shm", dir, "bridge", "--from-sock", path.toString(), "--to-unit", "3", "--quiet");
+            long end = System.nanoTime() + 30 * SECOND;
+            while (!Files.exists(path) && bridge.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            exitedEarly(bridge, bridge.logFile());
+            try (SockWriter w = new SockWriter(SockOptions.builder(path).backend("jna"), -SECOND, 250)) {
+                awaitSegment(RealUnits.BASE + 3, 10);
+                String conf = "server 127.127.28.3 noselect minpoll 0 maxpoll 0\nfudge 127.127.28.3 refid BRDG"
+                        + " stratum 10\nrestrict default ignore\nrestrict 127.0.0.1\ninterface ignore all\n"
+                        + "interface listen 127.0.0.1\ndisable ntp kernel\ndriftfile " + dir.resolve("ntp.drift") + "\n";
+                Path confFile = dir.resolve("ntp.conf");
+                Files.write(confFile, conf.getBytes(StandardCharsets.US_ASCII));
+                Path log = dir.resolve("ntpd.log");
+                ntpd = Daemon.start("ntpd", dir.resolve("ntpd-stdout.log"), Arrays.asList(SETPRIV,
+                        "--bounding-set=-sys_time", "--inh-caps=-sys_time", NTPD, "-n", "-c", confFile.toString(),
+                        "-l", log.toString()), Collections.emptyMap());
+                String[] p = null;
+                String last = "";
+                end = System.nanoTime() + 30 * SECOND;
+                while (System.nanoTime() < end && ntpd.isAlive()) {
+                    last = run(10, NTPQ, "-pn", "127.0.0.1");
+                    p = ntpqPeers(last).get(3);
+                    if (p != null && !p[6].equals("0") && Math.abs(Double.parseDouble(p[8]) + 1000.0) <= 0.01) {
+                        break;
+                    }
+                    Thread.sleep(250);
+                }
+                exitedEarly(ntpd, log);
+                exitedEarly(bridge, bridge.logFile());
+                w.check();
+                String[] seen = p;
+                String ntpq = last;
+                SUMMARY.check(ntpPeer, "jna", "SOCK 40 -> SHM LP64 96", () -> {
+                    String line = seen == null ? "no SHM(3) line in ntpq -pn:\n" + ntpq : String.join(" ", seen);
+                    assertTrue(seen != null && !seen[6].equals("0"), "SHM(3) not reached: " + line);
+                    assertTrue(Math.abs(Double.parseDouble(seen[8]) + 1000.0) <= 0.01,
+                            "SHM(3) offset is not -1000.00 ms: " + line);
+                    return "`" + line + "`; from a SOCK writer through `ntpdshm bridge --from-sock --to-unit 3`";
+                });
+            }
+        } catch (Exception | AssertionError e) {
+            SUMMARY.fail(ntpPeer, "SOCK -> bridge -> ntpd", e);
+        } finally {
+            if (ntpd != null) {
+                ntpd.close();
+            }
+            if (bridge != null) {
+                bridge.close();
+            }
+            kernelClockUntouched(ntpPeer, before);
+            RealUnits.removeAll();
+        }
+        SUMMARY.throwIfFailed();
+    }
+
+    /** chronyd in the foreground with this refclock, {@code -x} (never touches the clock), its socket under dir. */
+    private static Daemon chronyd(Path dir, String refclocks) throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+        String conf = refclocks + "driftfile " + dir.resolve("chrony.drift") + "\npidfile " + dir.resolve("chronyd.pid")
+                + "\nport 0\ncmdport 0\nbindcmdaddress " + run.resolve("chronyd.sock") + "\nlogdir " + dir
+                + "\nlog refclocks tracking\n";
+        Path confFile = dir.resolve("chrony.conf");
+        Files.write(confFile, conf.getBytes(StandardCharsets.US_ASCII));
+        return Daemon.start("chronyd", dir.resolve("chronyd.log"), Arrays.asList(CHRONYD, "-u", "root", "-x", "-d",
+                "-f", confFile.toString()), Collections.emptyMap());
+    }
+
+    /**
+     * Polls chronyc until the refclock is selected and {@code System time} is 1 s fast within 1 us (30 s at most);
+     * returns the last {@code sources -c} and {@code tracking} outputs.
+     */
+    private static String awaitTracking(Daemon chronyd, Path dir, String refid) throws Exception {
+        String sock = dir.resolve("run").resolve("chronyd.sock").toString();
+        String sources = "";
+        String tracking = "";
+        long end = System.nanoTime() + 30 * SECOND;
+        while (System.nanoTime() < end && chronyd.isAlive()) {
+            sources = run(10, CHRONYC, "-h", sock, "-c", "sources");
+            tracking = run(10, CHRONYC, "-h", sock, "tracking");
+            if (sources.contains("#,*," + refid + ",") && Math.abs(systemTimeFast(tracking) - 1.0) <= 1e-6) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        exitedEarly(chronyd, chronyd.logFile());
+        return sources + "\n" + tracking;
+    }
+
+    /** The seconds of {@code System time : X seconds fast of NTP time}, NaN if absent. */
+    private static double systemTimeFast(String tracking) {
+        Matcher m = Pattern.compile("System time\\s+: ([0-9.]+) seconds fast of NTP time").matcher(tracking);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** The check of {@link #awaitTracking}'s output: selected, 1 s fast within 1 us; what was seen. */
+    private static String trackingSeen(String out, String refid) {
+        String line = Arrays.stream(out.split("\n")).filter(l -> l.startsWith("#,*," + refid + ",")).findFirst()
+                .orElse(null);
+        assertTrue(line != null, "refclock " + refid + " not selected ('*'): " + out);
+        String sys = Arrays.stream(out.split("\n")).filter(l -> l.startsWith("System time")).findFirst()
+                .orElse("no System time line: " + out);
+        assertTrue(Math.abs(systemTimeFast(out) - 1.0) <= 1e-6, "chronyc tracking: " + sys);
+        return "`" + sys.replaceAll("\\s+", " ") + "`; sources `" + line + "`";
+    }
+
+    /** The ntpdshm tool (ntpdshm-cli's Main on this JVM's class path) in a child JVM, stopped by its PID. */
+    private static Daemon cli(String name, Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.github.ntpdshm.cli.Main"));
+        cmd.addAll(Arrays.asList(args));
+        return Daemon.start(name, dir.resolve(name + ".log"), cmd, Collections.emptyMap());
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

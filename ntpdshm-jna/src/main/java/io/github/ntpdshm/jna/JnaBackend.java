@@ -67,6 +67,56 @@ public final class JnaBackend implements ShmBackend {
         return JnaLibC.shmctl(shmid, cmd, buf);
     }
 
+    @Override
+    public int socket(int domain, int type, int protocol) throws ErrnoException {
+        requireAvailable();
+        return JnaLibC.socket(domain, type, protocol);
+    }
+
+    @Override
+    public void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        requireAvailable();
+        JnaLibC.bind(fd, direct(addr), addrLen);
+    }
+
+    @Override
+    public void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        requireAvailable();
+        JnaLibC.connect(fd, direct(addr), addrLen);
+    }
+
+    @Override
+    public int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+            throws ErrnoException {
+        requireAvailable();
+        return JnaLibC.sendto(fd, direct(buf), len, flags, direct(addr), addrLen);
+    }
+
+    @Override
+    public int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+        requireAvailable();
+        return JnaLibC.recv(fd, direct(buf), len, flags);
+    }
+
+    @Override
+    public int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+        requireAvailable();
+        return JnaLibC.poll(direct(fds), nfds, timeoutMillis);
+    }
+
+    @Override
+    public void close(int fd) throws ErrnoException {
+        requireAvailable();
+        JnaLibC.close(fd);
+    }
+
+    private static ByteBuffer direct(ByteBuffer b) {
+        if (!b.isDirect()) {
+            throw new IllegalArgumentException("socket calls need direct buffers: the kernel reads and writes them");
+        }
+        return b;
+    }
+
     private static void requireAvailable() {
         String cause = Availability.CAUSE;
         if (cause != null) {

@@ -14,7 +14,10 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** libc's System V shared-memory calls by JNA direct mapping, bound when this class is initialised. */
+/**
+ * libc's System V shared-memory calls, and the UNIX datagram socket calls chrony's SOCK refclock needs, by JNA
+ * direct mapping, bound when this class is initialised.
+ */
 final class JnaLibC {
 
     /** The natives, named as in C; JNA binds them to libc. */
@@ -34,6 +37,22 @@ final class JnaLibC {
         static native int shmdt(Pointer shmaddr) throws LastErrorException;
 
         static native int shmctl(int shmid, int cmd, ByteBuffer buf) throws LastErrorException;
+
+        static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        static native int bind(int fd, ByteBuffer addr, int addrlen) throws LastErrorException;
+
+        static native int connect(int fd, ByteBuffer addr, int addrlen) throws LastErrorException;
+
+        // ssize_t and size_t are long on every Linux ABI: NativeLong; nfds_t is unsigned long.
+        static native NativeLong sendto(int fd, ByteBuffer buf, NativeLong len, int flags, ByteBuffer addr,
+                                        int addrlen) throws LastErrorException;
+
+        static native NativeLong recv(int fd, ByteBuffer buf, NativeLong len, int flags) throws LastErrorException;
+
+        static native int poll(ByteBuffer fds, NativeLong nfds, int timeout) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
     }
 
     /** {@code shmat}'s error return, {@code (void *) -1}. */
@@ -84,6 +103,63 @@ final class JnaLibC {
     static int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
         try {
             return C.shmctl(shmid, cmd, buf);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static int socket(int domain, int type, int protocol) throws ErrnoException {
+        try {
+            return C.socket(domain, type, protocol);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        try {
+            C.bind(fd, addr, addrLen);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        try {
+            C.connect(fd, addr, addrLen);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+            throws ErrnoException {
+        try {
+            return C.sendto(fd, buf, new NativeLong(len), flags, addr, addrLen).intValue();
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+        try {
+            return C.recv(fd, buf, new NativeLong(len), flags).intValue();
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+        try {
+            return C.poll(fds, new NativeLong(nfds), timeoutMillis);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e.getErrorCode());
+        }
+    }
+
+    static void close(int fd) throws ErrnoException {
+        try {
+            C.close(fd);
         } catch (LastErrorException e) {
             throw new ErrnoException(e.getErrorCode());
         }

@@ -38,9 +38,18 @@ public final class PanamaBackend implements ShmBackend {
         static final MethodHandle SHMAT;
         static final MethodHandle SHMDT;
         static final MethodHandle SHMCTL;
+        static final MethodHandle SOCKET;
+        static final MethodHandle BIND;
+        static final MethodHandle CONNECT;
+        static final MethodHandle SENDTO;
+        static final MethodHandle RECV;
+        static final MethodHandle POLL;
+        static final MethodHandle CLOSE;
 
         static {
             MethodHandle get = null, at = null, dt = null, ctl = null;
+            MethodHandle socket = null, bind = null, connect = null, sendto = null, recv = null, poll = null;
+            MethodHandle close = null;
             String cause = null;
             try {
                 Linker linker = Linker.nativeLinker();
@@ -53,6 +62,23 @@ public final class PanamaBackend implements ShmBackend {
                 at = downcall(linker, "shmat", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), errno);
                 dt = downcall(linker, "shmdt", FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
                 ctl = downcall(linker, "shmctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno);
+                // ssize_t has size_t's size and nfds_t is unsigned long; seen from Java as longs, like shmget's size.
+                MemoryLayout cLong = linker.canonicalLayouts().get("long");
+                socket = downcall(linker, "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
+                FunctionDescriptor addrCall = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+                bind = downcall(linker, "bind", addrCall, errno);
+                connect = downcall(linker, "connect", addrCall, errno);
+                sendto = MethodHandles.explicitCastArguments(downcall(linker, "sendto", FunctionDescriptor.of(sizeT,
+                        JAVA_INT, ADDRESS, sizeT, JAVA_INT, ADDRESS, JAVA_INT), errno), MethodType.methodType(
+                        long.class, MemorySegment.class, int.class, MemorySegment.class, long.class, int.class,
+                        MemorySegment.class, int.class));
+                recv = MethodHandles.explicitCastArguments(downcall(linker, "recv", FunctionDescriptor.of(sizeT,
+                        JAVA_INT, ADDRESS, sizeT, JAVA_INT), errno), MethodType.methodType(long.class,
+                        MemorySegment.class, int.class, MemorySegment.class, long.class, int.class));
+                poll = MethodHandles.explicitCastArguments(downcall(linker, "poll", FunctionDescriptor.of(JAVA_INT,
+                        ADDRESS, cLong, JAVA_INT), errno), MethodType.methodType(int.class, MemorySegment.class,
+                        MemorySegment.class, long.class, int.class));
+                close = downcall(linker, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
             } catch (IllegalCallerException e) {
                 cause = Unavailability.nativeAccessDenied("ntpdshm-panama", e);
             } catch (RuntimeException | LinkageError e) {
@@ -62,6 +88,13 @@ public final class PanamaBackend implements ShmBackend {
             SHMAT = at;
             SHMDT = dt;
             SHMCTL = ctl;
+            SOCKET = socket;
+            BIND = bind;
+            CONNECT = connect;
+            SENDTO = sendto;
+            RECV = recv;
+            POLL = poll;
+            CLOSE = close;
             CAUSE = cause;
         }
 
@@ -170,6 +203,107 @@ public final class PanamaBackend implements ShmBackend {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            return check((int) Native.SOCKET.invokeExact(state, domain, type, protocol), state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            check((int) Native.BIND.invokeExact(state, fd, direct(addr), addrLen), state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            check((int) Native.CONNECT.invokeExact(state, fd, direct(addr), addrLen), state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+            throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            long n = (long) Native.SENDTO.invokeExact(state, fd, direct(buf), (long) len, flags, direct(addr), addrLen);
+            return check((int) n, state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            long n = (long) Native.RECV.invokeExact(state, fd, direct(buf), (long) len, flags);
+            return check((int) n, state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            return check((int) Native.POLL.invokeExact(state, direct(fds), (long) nfds, timeoutMillis), state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CAPTURE);
+            check((int) Native.CLOSE.invokeExact(state, fd), state);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static MemorySegment direct(ByteBuffer b) {
+        if (!b.isDirect()) {
+            throw new IllegalArgumentException("socket calls need direct buffers: the kernel reads and writes them");
+        }
+        return MemorySegment.ofBuffer(b);
+    }
+
+    private static int check(int r, MemorySegment state) throws ErrnoException {
+        if (r == -1) {
+            throw new ErrnoException(errno(state));
+        }
+        return r;
     }
 
     private static int errno(MemorySegment state) {

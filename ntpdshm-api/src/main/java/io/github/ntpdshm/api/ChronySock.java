@@ -1,0 +1,109 @@
+package io.github.ntpdshm.api;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * A writer of chrony's SOCK refclock ({@code refclock SOCK PATH} in chrony.conf): each sample is one
+ * {@code struct sock_sample} datagram sent to the UNIX datagram socket chronyd binds at the path.
+ *
+ * <pre>{@code
+ * try (ChronySock sock = ChronySock.open(Paths.get("/run/chrony.clk.sock"))) {
+ *     sock.update(Instant.now().minusSeconds(1));       // a reference clock 1 s behind
+ * }
+ * }</pre>
+ *
+ * <h2>The same samples as the SHM path</h2>
+ * The update methods are {@link NtpdShm}'s and check their arguments the same way. A sample carries the
+ * receive time in {@code tv} (microseconds, as {@code struct timeval} holds) and {@code clock - receive} in
+ * {@code offset}, computed from both time stamps' nanoseconds, as gpsd does: the offset keeps its nanoseconds;
+ * the microsecond {@code tv} only moves the instant it applies to by less than 1 µs.
+ *
+ * <h2>chronyd may come and go</h2>
+ * The writer never binds the path; it sends each datagram to it, so a chronyd started later or restarted (a new
+ * socket at the same path) receives the next sample. While nothing listens (ENOENT, ECONNREFUSED) or the
+ * socket's buffer is full (EAGAIN) a sample is dropped, counted, and reported once per episode to
+ * {@link SockOptions.Builder#onProblem}; the caller is never blocked. Other failures (the path is no datagram
+ * socket, permission denied) throw {@link NtpdShmException}.
+ *
+ * <h2>Threads</h2>
+ * A writer is safe to share between threads; updates and {@link #close()} hold its lock. After {@code close()}
+ * updates throw {@link IllegalStateException}.
+ */
+public interface ChronySock extends AutoCloseable {
+
+    /** What became of a sample. */
+    enum Delivery {
+        /** The datagram is in the socket's buffer. */
+        SENT,
+        /** Nothing listens at the path (ENOENT, ECONNREFUSED); dropped. */
+        NO_LISTENER,
+        /** The socket's buffer is full (EAGAIN): the daemon is not reading; dropped. */
+        BUFFER_FULL
+    }
+
+    /** Opens a writer for this path with every default. */
+    static ChronySock open(Path path) {
+        return open(SockOptions.of(path));
+    }
+
+    /** Opens a writer as the options say: creates its own unbound socket; the path need not exist yet. */
+    static ChronySock open(SockOptions options) {
+        return SockHandle.open(options);
+    }
+
+    /** The socket's path. */
+    Path path();
+
+    /** The datagram layout. */
+    SockLayout layout();
+
+    /** The backend's name. */
+    String backendName();
+
+    /** Sets {@code leap} for later samples: 0 none, 1 insert a second, 2 delete one (chrony takes no 3). */
+    void setLeap(int leap);
+
+    /** The {@code leap} sent with each sample. */
+    int getLeap();
+
+    /** Sets {@code pulse} for later samples: true marks a PPS edge whose seconds another source gives. */
+    void setPulse(boolean pulse);
+
+    /** Whether samples are sent as PPS pulses. */
+    boolean isPulse();
+
+    /**
+     * Sends a sample whose receive time is now.
+     *
+     * @param clockTime the reference clock's time in seconds since the epoch
+     */
+    Delivery update(double clockTime);
+
+    /** Sends a sample at nanosecond resolution whose receive time is now. */
+    Delivery update(Instant clock);
+
+    /** Sends a sample at nanosecond resolution. */
+    Delivery update(Instant clock, Instant receive);
+
+    /**
+     * Sends a sample without allocating: seconds and nanoseconds of both time stamps.
+     *
+     * @param clockNanos   0..999999999
+     * @param receiveNanos 0..999999999
+     */
+    Delivery update(long clockSec, int clockNanos, long receiveSec, int receiveNanos);
+
+    /** Samples sent. */
+    long sent();
+
+    /** Samples dropped because nothing listened or the buffer was full. */
+    long dropped();
+
+    /** Whether {@link #close()} was called. */
+    boolean isClosed();
+
+    /** Closes the writer's socket; the path is not touched (it is chronyd's). Idempotent. */
+    @Override
+    void close();
+}
