@@ -4,6 +4,7 @@
 package io.github.ntpdshm.api;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One unit of the NTP shared-memory reference clock (ntpd's driver 28, "SHM"): a {@code struct shmTime} in a
@@ -33,11 +34,23 @@ import java.time.Instant;
  * than a torn sample. After {@code close()} every method but {@code close()},
  * {@link #isClosed()} and the identity getters throws {@link IllegalStateException}; the detached address is
  * never touched. Closing detaches but leaves the segment in place, as ntpd and gpsd do; {@link #removeSegment()}
- * removes it.
+ * removes it. Close every handle: one that is dropped without {@code close()} stays attached until the garbage
+ * collector finds it unreachable, and is only then detached by a {@link java.lang.ref.Cleaner}.
+ *
+ * <h2>One writer per unit</h2>
+ * The count protocol protects readers from a writer, not writers from each other: two writers on one unit (two
+ * processes, or two handles in one process) interleave their samples, and readers can then accept a sample that
+ * mixes both. Give each unit exactly one writer, with one handle shared by its threads. A handle notices when
+ * {@code count} moved between two of its own samples, which only another writer does, and counts it in
+ * {@link #otherWriterUpdates()}. A writer whose predecessor died between its two {@code count} increments finds
+ * {@code count} odd; the next sample makes it even again.
  *
  * <h2>Errors</h2>
  * Failing system calls throw {@link NtpdShmException}; bad arguments throw {@link IllegalArgumentException}
- * before anything is written; a write through a read-only handle throws {@link IllegalStateException}.
+ * before anything is written; a write through a read-only handle throws {@link IllegalStateException}. Times
+ * before 1970, beyond the layout's {@code time_t} or beyond {@link Instant#MAX} are bad arguments for
+ * {@code update}. Reading never throws because of what a segment holds: a hostile segment's sample says what is
+ * out of range (see {@link ShmSample}).
  */
 public interface NtpdShm extends AutoCloseable {
 
@@ -105,6 +118,20 @@ public interface NtpdShm extends AutoCloseable {
 
     /** {@return the kernel's current facts about this segment (size, owner, permissions, attaches, PIDs)} */
     ShmSegment segment();
+
+    /**
+     * A warning for a writer that attached a segment someone else prepared: its owner is another user, or its
+     * permissions differ from {@link ShmOptions#permissions()} (for unit 0, a pre-created 0666 segment lets any
+     * user steer the system clock). Empty when all is as asked, and always on a read-only handle. Reads the
+     * kernel's table: call it once after opening, not per sample.
+     */
+    Optional<String> accessWarning();
+
+    /**
+     * How many of this handle's updates found that {@code count} had moved since its previous update: samples of
+     * another writer on the same unit, which must not have two (see the class comment). 0 when all is well.
+     */
+    long otherWriterUpdates();
 
     // ---- raw fields ---------------------------------------------------------------------------------------
 
@@ -339,10 +366,17 @@ public interface NtpdShm extends AutoCloseable {
 
     // ---- lifetime -----------------------------------------------------------------------------------------
 
-    /** Marks this segment for removal ({@code IPC_RMID}); it goes away once every process has detached. */
+    /**
+     * Marks this segment for removal ({@code IPC_RMID}); it goes away once every process has detached.
+     *
+     * @throws IllegalStateException on a read-only handle: a monitor never removes what it watches
+     */
     void removeSegment();
 
-    /** Detaches ({@code shmdt}); the segment stays. Idempotent. */
+    /**
+     * Detaches ({@code shmdt}); the segment stays. Idempotent. Call it (try-with-resources): a dropped handle is
+     * detached only when the garbage collector gets to it.
+     */
     @Override
     void close();
 }

@@ -21,6 +21,8 @@ import io.github.ntpdshm.spi.ShmMemory;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -35,6 +37,10 @@ final class ShmHandle implements NtpdShm {
     private static final int NANOS_PER_SECOND = 1_000_000_000;
     /** Marks an update that keeps the handle's precision. */
     private static final int KEEP_PRECISION = Integer.MIN_VALUE;
+    /** The latest seconds a sample may carry: {@link Instant}'s, so that every reader can represent it. */
+    private static final long MAX_SAMPLE_SECONDS = Instant.MAX.getEpochSecond();
+    /** Detaches handles dropped without {@link #close()}. */
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private static final VarHandle LOCKED;
 
@@ -59,6 +65,8 @@ final class ShmHandle implements NtpdShm {
 
     /** Whether an access racing {@link ShmMemory#detach()} fails in Java, so reads need not take the lock. */
     private final boolean closeSafe;
+    private final Detach detach;
+    private final Cleaner.Cleanable cleanable;
 
     /**
      * The handle's lock, 1 while held: one CAS to take, a release store to give back (an uncontended
@@ -73,6 +81,10 @@ final class ShmHandle implements NtpdShm {
     private boolean modeWritten;
     private int leap;
     private int precision = DEFAULT_PRECISION;
+    /** Whether this handle has published a sample, and the count it left then. */
+    private boolean published;
+    private int lastCount;
+    private long otherWriterUpdates;
 
     private ShmHandle(ShmBackend backend, ShmOptions options, ShmLayout layout, int shmid, ShmMemory mem) {
         this.backend = backend;
@@ -93,6 +105,30 @@ final class ShmHandle implements NtpdShm {
         this.oPrecision = layout.precision();
         this.oNsamples = layout.nsamples();
         this.oValid = layout.valid();
+        this.detach = new Detach(mem);
+        this.cleanable = CLEANER.register(this, detach);
+    }
+
+    /**
+     * The detach a dropped handle still owes: run by {@link #close()}, or by the cleaner once the handle is
+     * unreachable. Holds the memory only, never the handle, so that the handle can become unreachable.
+     */
+    private static final class Detach implements Runnable {
+        private final ShmMemory mem;
+        private ErrnoException failure;
+
+        Detach(ShmMemory mem) {
+            this.mem = mem;
+        }
+
+        @Override
+        public void run() {
+            try {
+                mem.detach();
+            } catch (ErrnoException e) {
+                failure = e;  // close() reports it; the cleaner has no one to tell
+            }
+        }
     }
 
     // ---- opening ------------------------------------------------------------------------------------------
@@ -384,6 +420,9 @@ final class ShmHandle implements NtpdShm {
             throw new IllegalArgumentException(what + " time " + sec + " s is before 1970; a sample needs a time"
                     + " since the epoch");
         }
+        if (sec > MAX_SAMPLE_SECONDS) {
+            throw tooLate(what, Long.toString(sec));
+        }
         if (sec > layout.maxSeconds()) {
             throw new IllegalArgumentException(what + " time " + sec + " s does not fit layout " + layout.label()
                     + ": its time_t ends at " + layout.maxSeconds() + " (" + Instant.ofEpochSecond(layout.maxSeconds())
@@ -399,6 +438,14 @@ final class ShmHandle implements NtpdShm {
             throw new IllegalArgumentException(what + " time " + t + " is not a time: give seconds since the epoch,"
                     + " finite and not negative");
         }
+        if (t >= MAX_SAMPLE_SECONDS + 1.0) {
+            throw tooLate(what, Double.toString(t));
+        }
+    }
+
+    private static IllegalArgumentException tooLate(String what, String sec) {
+        return new IllegalArgumentException(what + " time " + sec + " s is beyond " + MAX_SAMPLE_SECONDS + " s ("
+                + Instant.MAX + "), the latest time java.time.Instant and the daemons' readers can represent");
     }
 
     static void checkLeap(int leap) {
@@ -508,6 +555,7 @@ final class ShmHandle implements NtpdShm {
         try {
             checkWritable();
             mem.putIntOpaque(ShmLayout.COUNT, count);
+            lastCount = count;
         } finally {
             unlock();
         }
@@ -779,6 +827,12 @@ final class ShmHandle implements NtpdShm {
         // Readers skip an invalid sample, and one whose count is odd or moves is torn.
         m.putIntOpaque(oValid, 0);
         int count = m.getIntOpaque(ShmLayout.COUNT);
+        if (published && count != lastCount) {
+            otherWriterUpdates++;  // someone else's samples since ours: a second writer, which a unit must not have
+        }
+        if ((count & 1) != 0) {
+            count++;  // a writer died between its two increments: start from even again, or dump would say torn
+        }
         m.putIntOpaque(ShmLayout.COUNT, count + 1);
         VarHandle.fullFence();
         putTime(oClockSec, clockSec);
@@ -794,6 +848,38 @@ final class ShmHandle implements NtpdShm {
         m.putIntOpaque(ShmLayout.COUNT, count + 2);
         VarHandle.fullFence();
         m.putIntOpaque(oValid, 1);
+        published = true;
+        lastCount = count + 2;
+    }
+
+    @Override
+    public long otherWriterUpdates() {
+        lock();
+        try {
+            return otherWriterUpdates;
+        } finally {
+            unlock();
+        }
+    }
+
+    @Override
+    public Optional<String> accessWarning() {
+        if (readOnly) {
+            return Optional.empty();
+        }
+        ShmSegment s = segment();
+        int uid = s.uid();
+        String me = effectiveUid();
+        boolean otherOwner = !Integer.toString(uid).equals(me);
+        if (s.permissions() == options.permissions() && !otherOwner) {
+            return Optional.empty();
+        }
+        return Optional.of("unit " + unit() + " (key " + hex(key()) + ") was created by someone else: owner uid " + uid
+                + ", permissions 0" + Integer.toOctalString(s.permissions()) + ", where this writer asked for 0"
+                + Integer.toOctalString(options.permissions()) + " as uid " + me + ". "
+                + (unit() < 2 ? "Whoever may write it can steer the system clock; " : "")
+                + "if that is not intended, stop its writers and remove it (`ipcrm -M " + hex(key()) + "`) so that"
+                + " the right owner creates it.");
     }
 
     // ---- reading ------------------------------------------------------------------------------------------
@@ -840,6 +926,8 @@ final class ShmHandle implements NtpdShm {
                     throw closedException();
                 }
                 throw e;
+            } finally {
+                Reference.reachabilityFence(this);  // else the cleaner could detach a dropped handle mid-read
             }
         }
         lock();
@@ -924,6 +1012,10 @@ final class ShmHandle implements NtpdShm {
         lock();
         try {
             checkOpen();
+            if (readOnly) {
+                throw new IllegalStateException("unit " + unit() + " (key " + hex(key()) + ") was opened read-only;"
+                        + " a monitor never removes the segment: open it read-write, or use NtpdShm.remove(options)");
+            }
             try {
                 backend.shmctl(shmid, ShmBackend.IPC_RMID, null);
             } catch (ErrnoException e) {
@@ -942,10 +1034,9 @@ final class ShmHandle implements NtpdShm {
                 return;
             }
             closed = true;
-            try {
-                mem.detach();
-            } catch (ErrnoException e) {
-                throw failure(backend, "shmdt", options, e.errno(), layout);
+            cleanable.clean();
+            if (detach.failure != null) {
+                throw failure(backend, "shmdt", options, detach.failure.errno(), layout);
             }
         } finally {
             unlock();

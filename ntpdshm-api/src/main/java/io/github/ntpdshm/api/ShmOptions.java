@@ -160,9 +160,10 @@ public final class ShmOptions {
          */
         public Builder keyBase(int keyBase) {
             long key = (long) keyBase + unit;
-            if (key == 0 || key > Integer.MAX_VALUE) {
+            if (keyBase < 1 || key > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("key base " + NtpdShmException.hex(keyBase) + " with unit " + unit
-                        + " gives key " + (key == 0 ? "0 (IPC_PRIVATE)" : "beyond 0x7fffffff")
+                        + " gives key " + (key == 0 ? "0 (IPC_PRIVATE)" : keyBase < 1 ? NtpdShmException.hex((int) key)
+                        + " from a key base below 0x1" : "beyond 0x7fffffff")
                         + "; choose a key base between 0x1 and 0x" + Integer.toHexString(Integer.MAX_VALUE - MAX_UNIT));
             }
             this.keyBase = keyBase;

@@ -12,6 +12,11 @@ import java.time.Instant;
  *
  * <p>{@link #clockTimeStamp()} and {@link #receiveTimeStamp()} apply ntpd's rule: the nanosecond fields are used
  * only when both agree with the microsecond fields ({@code NSec / 1000 == USec}); otherwise microseconds are.
+ *
+ * <p>A sample holds whatever the segment held: a hostile or garbage segment can have seconds beyond what
+ * {@link Instant} represents. Reading such a sample and {@link #toString()} never throw ({@code toString()} says
+ * "out of range"); {@link #timeStampsInRange()} tells whether the {@code Instant} getters can be called, and the
+ * offset saturates at {@link Long#MIN_VALUE}/{@link Long#MAX_VALUE} nanoseconds instead of wrapping.
  */
 public final class ShmSample {
     private final int mode;
@@ -133,27 +138,74 @@ public final class ShmSample {
         return clockNSec / 1000 == clockUSec && receiveNSec / 1000 == receiveUSec;
     }
 
-    /** {@return the reference clock's time ("real"), at nanosecond resolution where the writer gave it} */
+    /**
+     * {@return whether both time stamps' seconds are within {@link Instant}'s range, so that
+     * {@link #clockTimeStamp()} and {@link #receiveTimeStamp()} do not throw} Always true for samples our writer
+     * published.
+     */
+    public boolean timeStampsInRange() {
+        return inInstantRange(clockTimeStampSec) && inInstantRange(receiveTimeStampSec);
+    }
+
+    /**
+     * {@return the reference clock's time ("real"), at nanosecond resolution where the writer gave it}
+     *
+     * @throws java.time.DateTimeException if {@code clockTimeStampSec} is beyond {@link Instant}'s range (a hostile
+     *                                     or garbage segment); {@link #timeStampsInRange()} tells beforehand
+     */
     public Instant clockTimeStamp() {
         return Instant.ofEpochSecond(clockTimeStampSec, clockNanos());
     }
 
-    /** {@return the system clock's time when the sample was taken ("clock")} */
+    /**
+     * {@return the system clock's time when the sample was taken ("clock")}
+     *
+     * @throws java.time.DateTimeException if {@code receiveTimeStampSec} is beyond {@link Instant}'s range;
+     *                                     {@link #timeStampsInRange()} tells beforehand
+     */
     public Instant receiveTimeStamp() {
         return Instant.ofEpochSecond(receiveTimeStampSec, receiveNanos());
     }
 
     /**
      * {@return how far the reference clock is ahead of the system clock: clock minus receive time stamp, in
-     * nanoseconds}
+     * nanoseconds} Saturates at {@link Long#MAX_VALUE} or {@link Long#MIN_VALUE} (about 292 years) with the right
+     * sign.
      */
     public long offsetNanos() {
-        return (clockTimeStampSec - receiveTimeStampSec) * 1_000_000_000L + (clockNanos() - receiveNanos());
+        return differenceNanos(clockTimeStampSec, clockNanos(), receiveTimeStampSec, receiveNanos());
     }
 
     /** {@return {@link #offsetNanos()} as a duration; negative when the reference clock is behind} */
     public Duration offset() {
         return Duration.ofNanos(offsetNanos());
+    }
+
+    /**
+     * {@code (aSec, aNanos) - (bSec, bNanos)} in nanoseconds, saturating at {@link Long#MIN_VALUE} and
+     * {@link Long#MAX_VALUE}: seconds from a hostile segment may be anything a {@code time_t} holds.
+     */
+    public static long differenceNanos(long aSec, long aNanos, long bSec, long bNanos) {
+        try {
+            return Math.addExact(Math.multiplyExact(Math.subtractExact(aSec, bSec), 1_000_000_000L), aNanos - bNanos);
+        } catch (ArithmeticException e) {
+            // only hostile seconds get here, hundreds of years apart: the seconds alone decide the sign
+            return aSec < bSec ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** Whether nanoseconds are a saturated value of {@link #differenceNanos}, i.e. out of range. */
+    public static boolean isSaturated(long nanos) {
+        return nanos == Long.MIN_VALUE || nanos == Long.MAX_VALUE;
+    }
+
+    static boolean inInstantRange(long sec) {
+        return sec >= Instant.MIN.getEpochSecond() && sec <= Instant.MAX.getEpochSecond();
+    }
+
+    /** An ISO-8601 time stamp, or {@code (out of range: N s)} when beyond {@link Instant}'s. */
+    static String timeStamp(long sec, long nanos) {
+        return inInstantRange(sec) ? Instant.ofEpochSecond(sec, nanos).toString() : "(out of range: " + sec + " s)";
     }
 
     @Override
@@ -182,8 +234,10 @@ public final class ShmSample {
     /** E.g. {@code clock=2026-11-24T01:00:00.000000001Z receive=... offset=-1.000000000s leap=0 precision=-20 mode=1 count=8}. */
     @Override
     public String toString() {
-        return "ShmSample[clock=" + clockTimeStamp() + " receive=" + receiveTimeStamp()
-                + " offset=" + formatSeconds(offsetNanos()) + "s leap=" + leap + " precision=" + precision
+        long offset = offsetNanos();
+        return "ShmSample[clock=" + timeStamp(clockTimeStampSec, clockNanos())
+                + " receive=" + timeStamp(receiveTimeStampSec, receiveNanos())
+                + " offset=" + (isSaturated(offset) ? "(out of range)" : formatSeconds(offset) + "s") + " leap=" + leap + " precision=" + precision
                 + " mode=" + mode + " count=" + count + " nsamples=" + nsamples
                 + (hasNanoseconds() ? "" : " (microseconds only)") + "]";
     }
@@ -329,7 +383,7 @@ public final class ShmSample {
          * {@link ShmSample#offsetNanos()}}
          */
         public long offsetNanos() {
-            return (clockTimeStampSec - receiveTimeStampSec) * 1_000_000_000L + (clockNanos() - receiveNanos());
+            return differenceNanos(clockTimeStampSec, clockNanos(), receiveTimeStampSec, receiveNanos());
         }
 
         /**
@@ -358,10 +412,16 @@ public final class ShmSample {
      * Nanoseconds as signed seconds with nine decimals.
      *
      * @param nanos a duration in nanoseconds
-     * @return e.g. {@code -1.000000000}
+     * @return e.g. {@code -1.000000000}, {@code +0.500000000}
      */
     public static String formatSeconds(long nanos) {
-        long abs = Math.abs(nanos);
-        return (nanos < 0 ? "-" : "+") + (abs / 1_000_000_000L) + "." + String.format("%09d", abs % 1_000_000_000L);
+        return (nanos < 0 ? "-" : "+") + formatMagnitude(nanos);
+    }
+
+    /** The magnitude of nanoseconds as seconds with nine decimals, no sign: {@code 1.000000000}; exact for every long. */
+    public static String formatMagnitude(long nanos) {
+        long abs = nanos < 0 ? -nanos : nanos;  // Long.MIN_VALUE stays itself: read it as unsigned 2^63
+        return Long.toUnsignedString(Long.divideUnsigned(abs, 1_000_000_000L)) + "."
+                + String.format("%09d", Long.remainderUnsigned(abs, 1_000_000_000L));
     }
 }

@@ -53,6 +53,7 @@ final class Demo extends ShmCommand {
             }
             try (NtpdShm writer = NtpdShm.open(b.build());
                  NtpdShm reader = NtpdShm.open(options(unit).layout(writer.layout()).readOnly(true).build())) {
+                writer.accessWarning().ifPresent(w -> System.err.println("warning: " + w));
                 writer.setPrecision(NtpdShm.DEFAULT_PRECISION);
                 writer.setLeap(0);
                 out.println("ntpdshm demo: a reference clock exactly 1 s behind this machine's clock.");

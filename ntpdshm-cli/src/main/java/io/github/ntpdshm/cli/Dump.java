@@ -93,7 +93,7 @@ final class Dump extends ShmCommand {
         out.printf("  %-22s %s%n", "offset", Fmt.offset(s.offsetNanos()) + "  (clock - receive)");
         out.printf("  %-22s %s%n", "nanoseconds", s.hasNanoseconds() ? "yes (NSec agrees with USec; readers use it)"
                 : "no (NSec disagrees with USec; readers use microseconds)");
-        out.printf("  %-22s %s%n", "age", raw.everWritten() ? Fmt.age(age(s, now)) + "  (now - receive time)" : "never written");
+        out.printf("  %-22s %s%n", "age", raw.everWritten() ? Fmt.age(raw.ageNanos(now)) + "  (now - receive time)" : "never written");
         out.printf("  %-22s %s%n", "peek", peek.isOk() ? "OK (a consistent sample: ntpd's read would take it)" : peek.toString());
         out.println("segment");
         out.printf("  %-22s %s%n", "key", Fmt.hex(seg.key()));
@@ -133,7 +133,7 @@ final class Dump extends ShmCommand {
                 .append(",\"offset_s\":").append(Fmt.seconds(s.offsetNanos()))
                 .append(",\"nanoseconds\":").append(s.hasNanoseconds());
         if (raw.everWritten()) {
-            long age = age(s, now);
+            long age = raw.ageNanos(now);
             j.append(",\"age_ns\":").append(age).append(",\"age_s\":").append(Fmt.seconds(age));
         } else {
             j.append(",\"age_ns\":null,\"age_s\":null");
@@ -159,10 +159,6 @@ final class Dump extends ShmCommand {
                 .append(",\"markedForRemoval\":").append(seg.isMarkedForRemoval())
                 .append("}}");
         out.println(j);
-    }
-
-    private static long age(ShmSample s, Instant now) {
-        return (now.getEpochSecond() - s.receiveTimeStampSec()) * 1_000_000_000L + (now.getNano() - s.receiveNanos());
     }
 
     private static String name(int uid) {

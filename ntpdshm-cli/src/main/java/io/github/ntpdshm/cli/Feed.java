@@ -6,6 +6,8 @@ package io.github.ntpdshm.cli;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmOptions;
+import io.github.ntpdshm.api.ShmSample;
+import io.github.ntpdshm.api.ShmSegment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -103,11 +105,13 @@ final class Feed extends ShmCommand {
             b.permissions(permissions);
         }
         ShmOptions options = b.build();
+        checkOffsetFits(options);
         StopSignal stop = new StopSignal();
         int code = Main.FAILURE;
         long fed = 0;
         try {
             try (NtpdShm shm = NtpdShm.open(options)) {
+                shm.accessWarning().ifPresent(w -> System.err.println("warning: " + w));
                 shm.setPrecision(precision);
                 shm.setLeap(leap);
                 if (!quiet) {
@@ -141,6 +145,12 @@ final class Feed extends ShmCommand {
                         break;
                     }
                 }
+                long others = shm.otherWriterUpdates();
+                if (others > 0) {
+                    System.err.println("warning: " + others + " of " + fed + " samples found count moved by another"
+                            + " writer on unit " + unit + "; two writers on one unit mix their samples (readers can"
+                            + " accept torn ones): give each unit one writer");
+                }
             }
             out.println("fed " + fed + (fed == 1 ? " sample" : " samples") + " to unit " + unit + " (key " + Fmt.hex(options.key())
                     + "); detached, the segment stays");
@@ -152,8 +162,25 @@ final class Feed extends ShmCommand {
         }
     }
 
+    /**
+     * A usage error, before anything is created, when now + the offset does not fit the layout the segment will
+     * have: the asked one, the existing segment's, else this platform's.
+     */
+    private void checkOffsetFits(ShmOptions options) {
+        ShmLayout l = options.layout().orElseGet(() -> ShmSegment.ofKey(options.key()).flatMap(ShmSegment::layout)
+                .orElse(ShmLayout.platform()));
+        Instant now = Instant.now();
+        long clockSec = now.getEpochSecond() + Math.floorDiv(now.getNano() + offsetNanos % 1_000_000_000L,
+                1_000_000_000L) + offsetNanos / 1_000_000_000L;
+        if (clockSec < 0 || clockSec > l.maxSeconds()) {
+            throw usage("--offset " + Fmt.seconds(offsetNanos) + " puts the clock time at " + clockSec + " s, "
+                    + (clockSec < 0 ? "before 1970" : "beyond layout " + l.label() + "'s time_t (ends at "
+                    + l.maxSeconds() + " s)") + "; give an offset that keeps now + offset in range");
+        }
+    }
+
     /** {@code - 1.000000000 s} / {@code + 0.5 s} for the header. */
     static String sign(long nanos) {
-        return (nanos < 0 ? "- " : "+ ") + Fmt.seconds(Math.abs(nanos)) + " s";
+        return (nanos < 0 ? "- " : "+ ") + ShmSample.formatMagnitude(nanos) + " s";
     }
 }

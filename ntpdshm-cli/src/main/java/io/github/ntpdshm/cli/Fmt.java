@@ -4,6 +4,7 @@
 package io.github.ntpdshm.cli;
 
 import io.github.ntpdshm.api.NtpdShmException;
+import io.github.ntpdshm.api.ShmSample;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,11 +43,7 @@ final class Fmt {
 
     /** Signed seconds with nine decimals and no plus sign, valid as a JSON number: {@code -1.000000000}. */
     static String seconds(long nanos) {
-        long abs = Math.abs(nanos);
-        if (nanos == Long.MIN_VALUE) {
-            return "-9223372036.854775808";
-        }
-        return (nanos < 0 ? "-" : "") + abs / 1_000_000_000L + "." + String.format("%09d", abs % 1_000_000_000L);
+        return (nanos < 0 ? "-" : "") + ShmSample.formatMagnitude(nanos);
     }
 
     /** Seconds for people: {@code +0.500000000 s}, {@code -1.000000000 s}. */

@@ -12,7 +12,10 @@ import java.time.Instant;
 final class Raw {
     final ShmSample sample;
     final boolean valid;
-    /** Whether {@code count} was odd or moved during every try: the values may mix two samples. */
+    /**
+     * Whether {@code count} moved or {@code valid} dropped during every try: the values may mix two samples. An
+     * odd {@code count} that stays put is not torn: a writer that died between its two increments leaves it so.
+     */
     final boolean torn;
 
     private Raw(ShmSample sample, boolean valid, boolean torn) {
@@ -25,12 +28,13 @@ final class Raw {
         Raw last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int before = h.getCount();
+            boolean validBefore = h.isValid();
             ShmSample s = new ShmSample(h.getMode(), before,
                     h.getClockTimeStampSec(), h.getClockTimeStampUSec(), h.getClockTimeStampNSec(),
                     h.getReceiveTimeStampSec(), h.getReceiveTimeStampUSec(), h.getReceiveTimeStampNSec(),
                     h.getLeap(), h.getPrecision(), h.getNsamples());
             boolean valid = h.isValid();
-            boolean torn = s.mode() == 1 && ((before & 1) != 0 || h.getCount() != before);
+            boolean torn = s.mode() == 1 && (h.getCount() != before || (validBefore && !valid));
             last = new Raw(s, valid, torn);
             if (!torn) {
                 break;
@@ -40,24 +44,14 @@ final class Raw {
         return last;
     }
 
-    /** The receive time stamp in epoch nanoseconds, saturating. */
-    long receiveEpochNanos() {
-        try {
-            return Math.addExact(Math.multiplyExact(sample.receiveTimeStampSec(), 1_000_000_000L), sample.receiveNanos());
-        } catch (ArithmeticException e) {
-            return sample.receiveTimeStampSec() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+    /** now - receive time in nanoseconds, saturating (a garbage receive time is centuries away). */
+    long ageNanos() {
+        return ageNanos(Instant.now());
     }
 
-    /** now - receive time in nanoseconds. */
-    long ageNanos() {
-        Instant now = Instant.now();
-        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        long recv = receiveEpochNanos();
-        if (recv == Long.MIN_VALUE || recv == Long.MAX_VALUE) {
-            return recv == Long.MIN_VALUE ? Long.MAX_VALUE : Long.MIN_VALUE;
-        }
-        return nowNanos - recv;
+    long ageNanos(Instant now) {
+        return ShmSample.differenceNanos(now.getEpochSecond(), now.getNano(), sample.receiveTimeStampSec(),
+                sample.receiveNanos());
     }
 
     /** Whether anything was ever written (ntpd's initialisation leaves the time stamps 0). */

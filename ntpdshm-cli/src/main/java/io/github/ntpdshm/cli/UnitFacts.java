@@ -6,6 +6,7 @@ package io.github.ntpdshm.cli;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmOptions;
+import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
 
 import java.io.BufferedReader;
@@ -199,11 +200,8 @@ final class UnitFacts {
 
     /** now - receive time at the moment of the read, nanoseconds. */
     long ageNanos() {
-        long recv = raw.receiveEpochNanos();
-        if (recv == Long.MIN_VALUE || recv == Long.MAX_VALUE) {
-            return recv == Long.MIN_VALUE ? Long.MAX_VALUE : Long.MIN_VALUE;
-        }
-        return readAtNanos - recv;
+        return ShmSample.differenceNanos(Math.floorDiv(readAtNanos, 1_000_000_000L),
+                Math.floorMod(readAtNanos, 1_000_000_000L), raw.sample.receiveTimeStampSec(), raw.sample.receiveNanos());
     }
 
     /** ntpd's own age test: whole seconds of its clock minus the receive time's seconds. */

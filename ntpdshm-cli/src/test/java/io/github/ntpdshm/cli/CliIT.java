@@ -8,6 +8,9 @@ import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.conformance.CPeer;
+import io.github.ntpdshm.conformance.ReliabilitySummary;
+import io.github.ntpdshm.conformance.StressPeer;
 import io.github.ntpdshm.conformance.TestSegments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,6 +284,51 @@ class CliIT {
         assertEquals("", r.stdout());
     }
 
+    @Test
+    void feedWithAnOffsetTheLayoutCannotHoldIsAUsageErrorThatCreatesNothing() throws Exception {
+        Jar.Result r = Jar.run(args("feed", "--unit", "14", "--layout", "ILP32", "--offset", "1000000000", "--count", "1"));
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.stderr().contains("--offset 1000000000.000000000") && r.stderr().contains("ILP32"), r.toString());
+        assertTrue(segs.present().isEmpty(), "a usage error left a segment: " + segs.present());
+        r = Jar.run(args("feed", "--unit", "14", "--offset", "-9223372036.854775808", "--count", "1"));
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.stderr().contains("before 1970"), r.toString());
+        assertTrue(segs.present().isEmpty(), "a usage error left a segment: " + segs.present());
+        noStackTrace(r);
+    }
+
+    @Test
+    void feedWarnsWhenUnit0WasPreparedBySomeoneElseWithLooserPermissions() throws Exception {
+        create(0, ShmLayout.LP64, 0666).close();
+        Jar.Result r = Jar.run(args("feed", "--unit", "0", "--count", "1", "--quiet"));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, r.err.size(), r.toString());
+        assertTrue(r.stderr().startsWith("warning: unit 0") && r.stderr().contains("0666")
+                && r.stderr().contains("0600"), r.toString());
+    }
+
+    @Test
+    void feedReportsASecondWriter() throws Exception {
+        try (NtpdShm other = create(15, ShmLayout.LP64, 0666)) {
+            Jar.Running feed = Jar.start(args("feed", "--unit", "15", "--interval", "1ms", "--count", "400", "--quiet"));
+            while (feed.process.isAlive()) {
+                other.update(Instant.now(), Instant.now());
+                Thread.sleep(2);
+            }
+            Jar.Result r = feed.await(60);
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.stderr().startsWith("warning: ") && r.stderr().contains("another writer on unit 15"),
+                    r.toString());
+        }
+    }
+
+    @Test
+    void feedHeaderPrintsTheMostNegativeOffsetWithOneSign() {
+        assertEquals("- 9223372036.854775808 s", Feed.sign(Long.MIN_VALUE));
+        assertEquals("+ 0.500000000 s", Feed.sign(500_000_000L));
+        assertEquals("-9223372036.854775808", Fmt.seconds(Long.MIN_VALUE));
+    }
+
     // ---- demo ---------------------------------------------------------------------------------------------
 
     @Test
@@ -468,6 +516,84 @@ class CliIT {
         assertEquals("0666", seg.get("permissions"));
         assertEquals(new BigDecimal(0), seg.get("attaches"));
         assertEquals(Boolean.FALSE, seg.get("markedForRemoval"));
+    }
+
+    @Test
+    void dumpCallsAnOddCountThatStaysPutNotTornAndAHugeReceiveTimeInTheFuture() throws Exception {
+        try (NtpdShm w = create(16, ShmLayout.LP64, 0666)) {
+            w.update(Instant.now(), Instant.now());
+            w.setCount(7);  // a writer died between its two increments
+        }
+        Jar.Result r = Jar.run(args("dump", "--unit", "16"));
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("fields"), "not called torn: " + r);
+        try (NtpdShm w = NtpdShm.open(segs.options(16, "panama").build())) {
+            w.setReceiveTimeStampSec(9_300_000_000L);  // the year 2264
+            w.setClockTimeStampSec(0);
+        }
+        r = Jar.run(args("dump", "--unit", "16", "--json"));
+        assertEquals(0, r.exit, r.toString());
+        Map<String, Object> j = Json.object(r.out.get(0));
+        assertEquals(Boolean.FALSE, j.get("torn"));
+        assertTrue(((BigDecimal) j.get("age_ns")).signum() < 0, "a receive time in 2264 is in the future: " + r);
+        assertTrue(((BigDecimal) j.get("offset_ns")).signum() < 0, "clock 1970 is behind receive 2264: " + r);
+    }
+
+    /** The reliability group's hostile segments through the tool: every command answers, none throws. */
+    @Test
+    @org.junit.jupiter.api.Tag("reliability")
+    void hostileSegmentsThroughTheTool() throws Exception {
+        ReliabilitySummary summary = new ReliabilitySummary();
+        long start = System.nanoTime();
+        String[][] cases = {
+            {"LP64", "mode=7", "valid=1"},
+            {"LP64", "mode=1", "valid=1", "clockTimeStampSec=9223372036854775807",
+                "receiveTimeStampSec=-9223372036854775808"},
+            {"LP64", "mode=1", "valid=1", "clockTimeStampSec=-9223372036854775808",
+                "receiveTimeStampSec=9223372036854775807"},
+            {"ILP32_TIME64", "mode=1", "valid=-1", "receiveTimeStampSec=9223372036854775807", "count=7"},
+            {"ILP32", "mode=0", "valid=2", "clockTimeStampNSec=4294967295", "receiveTimeStampNSec=1000000000",
+                "clockTimeStampUSec=-1"},
+            {"ILP32", "mode=1", "valid=1", "count=-1", "leap=-5", "precision=99", "nsamples=-2147483648"},
+        };
+        int unit = 20;
+        for (String[] c : cases) {
+            ShmLayout layout = ShmLayout.valueOf(c[0]);
+            create(unit, layout, 0666).close();
+            List<String> w = new ArrayList<>(Arrays.asList("write", segs.hexKey(unit)));
+            w.addAll(Arrays.asList(c).subList(1, c.length));
+            CPeer.of(layout).call(w.toArray(new String[0]));
+            String what = String.join(" ", c);
+            Jar.Result text = Jar.run(args("dump", "--unit", Integer.toString(unit)));
+            assertEquals(0, text.exit, what + "\n" + text);
+            assertEquals("", text.stderr(), what);
+            Jar.Result json = Jar.run(args("dump", "--unit", Integer.toString(unit), "--json"));
+            assertEquals(0, json.exit, what + "\n" + json);
+            Json.object(json.out.get(0));
+            summary.add("cli_hostile", "cases", 1);
+            unit++;
+        }
+        for (int size : new int[] {1, 40, 79, 81, 95, 97, 4096}) {
+            StressPeer.of(ShmLayout.LP64).call("create", segs.hexKey(unit), Integer.toString(size), "7");
+            Jar.Result r = Jar.run(args("dump", "--unit", Integer.toString(unit)));
+            assertEquals(1, r.exit, r.toString());
+            assertEquals(1, r.err.size(), r.toString());
+            assertTrue(r.stderr().contains("EINVAL") && r.stderr().contains(size + " bytes"), r.toString());
+            noStackTrace(r);
+            summary.add("cli_hostile", "cases", 1);
+            unit++;
+        }
+        Jar.Result list = Jar.run(args("list"));
+        assertEquals(0, list.exit, list.toString());
+        assertEquals("", list.stderr());
+        assertEquals(unit - 20, list.out.stream().filter(l -> l.matches("\\s*\\d+\\s+0x.*")).count(),
+                "one row per segment: " + list);
+        Jar.Result monitor = Jar.run(args("monitor", "--units", "all", "--count", "1", "--timeout", "1s"));
+        noStackTrace(monitor);
+        assertTrue(monitor.exit == 0 || monitor.exit == 1, monitor.toString());
+        summary.add("cli_hostile", "cases", 2);
+        segs.removeAll();
+        summary.write("cli", (System.nanoTime() - start) / 1_000_000, segs.present().size());
     }
 
     @Test
