@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.conformance;
 
 import io.github.ntpdshm.api.NtpdShm;

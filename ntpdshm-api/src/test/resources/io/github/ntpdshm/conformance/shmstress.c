@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/*
  * shmstress: the C side of the reliability group, compiled like shmpeer for each layout. Every sample it writes,
  * and every sample it checks, is the sample numbered v (v >= 1):
  *

@@ -1,3 +1,6 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.github.ntpdshm.jnr;
 
 import io.github.ntpdshm.conformance.ReliabilitySuite;
