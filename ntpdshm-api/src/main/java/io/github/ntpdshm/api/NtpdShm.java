@@ -124,12 +124,16 @@ public interface NtpdShm extends AutoCloseable {
      * permissions differ from {@link ShmOptions#permissions()} (for unit 0, a pre-created 0666 segment lets any
      * user steer the system clock). Empty when all is as asked, and always on a read-only handle. Reads the
      * kernel's table: call it once after opening, not per sample.
+     *
+     * @return the warning, in a sentence with what to do, or empty
      */
     Optional<String> accessWarning();
 
     /**
      * How many of this handle's updates found that {@code count} had moved since its previous update: samples of
      * another writer on the same unit, which must not have two (see the class comment). 0 when all is well.
+     *
+     * @return the number of such updates since this handle was opened
      */
     long otherWriterUpdates();
 

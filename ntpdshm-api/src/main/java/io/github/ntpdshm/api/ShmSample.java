@@ -184,6 +184,12 @@ public final class ShmSample {
     /**
      * {@code (aSec, aNanos) - (bSec, bNanos)} in nanoseconds, saturating at {@link Long#MIN_VALUE} and
      * {@link Long#MAX_VALUE}: seconds from a hostile segment may be anything a {@code time_t} holds.
+     *
+     * @param aSec   seconds of the first time
+     * @param aNanos nanoseconds of the first time
+     * @param bSec   seconds of the second time
+     * @param bNanos nanoseconds of the second time
+     * @return the difference in nanoseconds, saturated
      */
     public static long differenceNanos(long aSec, long aNanos, long bSec, long bNanos) {
         try {
@@ -194,7 +200,12 @@ public final class ShmSample {
         }
     }
 
-    /** Whether nanoseconds are a saturated value of {@link #differenceNanos}, i.e. out of range. */
+    /**
+     * Whether nanoseconds are a saturated value of {@link #differenceNanos}, i.e. out of range.
+     *
+     * @param nanos a result of {@link #differenceNanos}
+     * @return true for {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE}
+     */
     public static boolean isSaturated(long nanos) {
         return nanos == Long.MIN_VALUE || nanos == Long.MAX_VALUE;
     }
@@ -418,7 +429,12 @@ public final class ShmSample {
         return (nanos < 0 ? "-" : "+") + formatMagnitude(nanos);
     }
 
-    /** The magnitude of nanoseconds as seconds with nine decimals, no sign: {@code 1.000000000}; exact for every long. */
+    /**
+     * The magnitude of nanoseconds as seconds with nine decimals, no sign; exact for every long.
+     *
+     * @param nanos a duration in nanoseconds
+     * @return e.g. {@code 1.000000000} for -1 s or 1 s
+     */
     public static String formatMagnitude(long nanos) {
         long abs = nanos < 0 ? -nanos : nanos;  // Long.MIN_VALUE stays itself: read it as unsigned 2^63
         return Long.toUnsignedString(Long.divideUnsigned(abs, 1_000_000_000L)) + "."
