@@ -714,8 +714,9 @@ public abstract class ConformanceSuite {
     @Test
     void droppedHandlesAreDetachedOnceCollected() throws InterruptedException {
         int n = 50;
-        openAndDrop(36, n);
+        List<NtpdShm> handles = openAll(36, n);
         assertEquals(n, ShmSegment.ofKey(segments.key(36)).get().attachCount());
+        handles.clear();  // dropped without close(); held until here, so that no collection could run before
         // Waits for the collector, which no code can force; the cleaner runs as soon as it has found them.
         for (int i = 0; i < 200 && ShmSegment.ofKey(segments.key(36)).get().attachCount() > 0; i++) {
             System.gc();
@@ -724,10 +725,14 @@ public abstract class ConformanceSuite {
         assertEquals(0, ShmSegment.ofKey(segments.key(36)).get().attachCount(), "dropped handles still attached");
     }
 
-    private void openAndDrop(int unit, int n) {
+    private List<NtpdShm> openAll(int unit, int n) {
+        List<NtpdShm> handles = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            open(unit, ShmLayout.LP64).update(Instant.ofEpochSecond(T0 + i), Instant.ofEpochSecond(T0 + i));
+            NtpdShm h = open(unit, ShmLayout.LP64);
+            h.update(Instant.ofEpochSecond(T0 + i), Instant.ofEpochSecond(T0 + i));
+            handles.add(h);
         }
+        return handles;
     }
 
     @Test
