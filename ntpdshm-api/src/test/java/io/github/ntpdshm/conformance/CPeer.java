@@ -92,7 +92,7 @@ public final class CPeer {
         return PeerToolchain.forLayout(layout).isPresent();
     }
 
-    /** How this peer was built and is run, e.g. {@code "gcc -m32, run by qemu-i386"}. */
+    /** How this peer was built and is run, e.g. {@code "i686-linux-gnu-gcc -static, run by qemu-i386"}. */
     public String describe() {
         return toolchain.describe();
     }
