@@ -17,13 +17,14 @@ fi
 cat "${files[@]}" | awk -F'\t' '
 function deb(a) { return a == "amd64" ? "amd64" : a == "aarch64" ? "arm64" : a == "arm" ? "armhf" : \
     a == "ppc64le" ? "ppc64el" : (a == "x86" || a == "i386") ? "i386" : a }
-function lay(l) { return l == "-" ? "(tests of no one layout)" : l == "LP64" ? "LP64 96" : l == "ILP32" ? "ILP32 80" : "ILP32_TIME64 88" }
+function lay(l) { return l == "-" ? "(the other tests)" : l == "LP64" ? "LP64 96" : l == "ILP32" ? "ILP32 80" : "ILP32_TIME64 88" }
 function order(a) { return a == "amd64" ? 1 : a == "arm64" ? 2 : a == "armhf" ? 3 : a == "ppc64el" ? 4 : a == "s390x" ? 5 : 6 }
 {
   arch = deb($1); key = order(arch) SUBSEP arch SUBSEP $2 SUBSEP $3 SUBSEP $5
   keys[key] = 1; peer[key] = $6
   cell = $8 > 0 ? "**FAIL** " $8 " of " ($7 + $8 + $9) : ($7 > 0 ? "pass " $7 : "")
-  if ($9 > 0) cell = cell (cell == "" ? "" : ", ") "skipped " $9 ": " $10
+  reason = $10; sub(/^Assumption failed: /, "", reason); gsub(/; Assumption failed: /, "; ", reason)
+  if ($9 > 0) cell = cell (cell == "" ? "" : ", ") "skipped " $9 ": " reason
   result[key, $4] = cell
   if ($8 > 0) failed = 1
 }
