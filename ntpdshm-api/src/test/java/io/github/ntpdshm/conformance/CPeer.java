@@ -87,11 +87,6 @@ public final class CPeer {
         return bin;
     }
 
-    /** Whether a C peer of this layout can be built here (see {@link #of}). */
-    public static boolean available(ShmLayout layout) {
-        return PeerToolchain.forLayout(layout).isPresent();
-    }
-
     /** How this peer was built and is run, e.g. {@code "i686-linux-gnu-gcc -static, run by qemu-i386"}. */
     public String describe() {
         return toolchain.describe();
