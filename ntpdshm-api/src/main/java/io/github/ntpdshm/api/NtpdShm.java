@@ -24,14 +24,16 @@ import java.util.Optional;
  * {@link #update(Instant, Instant)} and its siblings are what a reference clock uses: gpsd's mode-1 sequence
  * ({@code valid = 0; count++; fence; fields; fence; count++; fence; valid = 1}), USec and NSec both written,
  * precision and leap written with every sample. {@link #read()} follows ntpd's reader and reports a torn sample
- * as {@link ShmRead.Status#CLASH}, never as data.
+ * as {@link ShmRead.Status#CLASH}, never as data. Each {@code update} given both time stamps has a sibling that
+ * takes the sample's precision too; the others write the handle's (the last one set or given). Each method's
+ * comment says what it allocates; a raw getter or setter allocates nothing, a failure its exception.
  *
  * <h2>Threads and lifetime</h2>
  * A handle is safe to share between threads: writes and {@link #close()} hold the handle's lock, so updates
- * never interleave and no write races {@code close()}. Reads hold it too, except where the backend's memory
- * itself makes an access racing {@code close()} fail in Java (Panama); a read concurrent with a write in the same
- * process is protected by the count protocol, as ntpd's is, and reports a {@link ShmRead.Status#CLASH} rather
- * than a torn sample. After {@code close()} every method but {@code close()},
+ * never interleave and no write races {@code close()}. Reads hold it too, except a {@link #peek()} where the
+ * backend's memory itself makes an access racing {@code close()} fail in Java (Panama); a read concurrent with a
+ * write in the same process is protected by the count protocol, as ntpd's is, and reports a
+ * {@link ShmRead.Status#CLASH} rather than a torn sample. After {@code close()} every method but {@code close()},
  * {@link #isClosed()} and the identity getters throws {@link IllegalStateException}; the detached address is
  * never touched. Closing detaches but leaves the segment in place, as ntpd and gpsd do; {@link #removeSegment()}
  * removes it. Close every handle: one that is dropped without {@code close()} stays attached until the garbage
@@ -82,7 +84,7 @@ public interface NtpdShm extends AutoCloseable {
      * @throws NtpdShmException if the segment cannot be created or attached (the message says why and what to do)
      */
     static NtpdShm open(ShmOptions options) {
-        return ShmHandle.open(options);
+        return ShmOpener.open(options);
     }
 
     /**
@@ -93,7 +95,7 @@ public interface NtpdShm extends AutoCloseable {
      * @throws NtpdShmException if this process may not remove it (EPERM: only the owner, creator or root may)
      */
     static boolean remove(ShmOptions options) {
-        return ShmHandle.remove(options);
+        return ShmOpener.remove(options);
     }
 
     // ---- identity ----------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ public interface NtpdShm extends AutoCloseable {
     /** {@return whether {@link #close()} was called} */
     boolean isClosed();
 
-    /** {@return the kernel's current facts about this segment (size, owner, permissions, attaches, PIDs)} */
+    /** {@return the kernel's current facts about this segment (size, owner, ...), read and parsed from its table} */
     ShmSegment segment();
 
     /**
@@ -144,7 +146,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code mode}.
-     *
      * @param mode 0 or 1
      */
     void setMode(int mode);
@@ -154,7 +155,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code count} (a volatile store).
-     *
      * @param count the new value
      */
     void setCount(int count);
@@ -164,7 +164,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code clockTimeStampSec}.
-     *
      * @param sec seconds since the epoch; must fit the layout's {@code time_t}
      */
     void setClockTimeStampSec(long sec);
@@ -174,7 +173,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code clockTimeStampUSec}.
-     *
      * @param usec microseconds
      */
     void setClockTimeStampUSec(int usec);
@@ -184,7 +182,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code clockTimeStampNSec}.
-     *
      * @param nsec nanoseconds, 0..4294967295 (an unsigned C int)
      */
     void setClockTimeStampNSec(long nsec);
@@ -194,7 +191,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code receiveTimeStampSec}.
-     *
      * @param sec seconds since the epoch; must fit the layout's {@code time_t}
      */
     void setReceiveTimeStampSec(long sec);
@@ -204,7 +200,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code receiveTimeStampUSec}.
-     *
      * @param usec microseconds
      */
     void setReceiveTimeStampUSec(int usec);
@@ -214,7 +209,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code receiveTimeStampNSec}.
-     *
      * @param nsec nanoseconds, 0..4294967295 (an unsigned C int)
      */
     void setReceiveTimeStampNSec(long nsec);
@@ -224,7 +218,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code leap} and keeps it for later updates.
-     *
      * @param leap 0 no warning, 1 add a second, 2 delete a second, 3 not in sync
      */
     void setLeap(int leap);
@@ -234,7 +227,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code precision} and keeps it for later updates.
-     *
      * @param precision log2 seconds, {@value #MIN_PRECISION}..{@value #MAX_PRECISION}
      */
     void setPrecision(int precision);
@@ -244,7 +236,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code nsamples}.
-     *
      * @param nsamples the new value
      */
     void setNsamples(int nsamples);
@@ -254,7 +245,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code valid} as 1 or 0 (a volatile store).
-     *
      * @param valid true for 1
      */
     void setValid(boolean valid);
@@ -266,7 +256,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code clockTimeStampSec}, {@code USec} (truncated) and {@code NSec}.
-     *
      * @param seconds seconds since the epoch
      */
     void setClockTimeStamp(double seconds);
@@ -276,7 +265,6 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Writes {@code receiveTimeStampSec}, {@code USec} (truncated) and {@code NSec}.
-     *
      * @param seconds seconds since the epoch
      */
     void setReceiveTimeStamp(double seconds);
@@ -284,14 +272,15 @@ public interface NtpdShm extends AutoCloseable {
     // ---- the safe path ------------------------------------------------------------------------------------
 
     /**
-     * Publishes a sample whose receive time is now (the system clock at full resolution).
+     * Publishes a sample whose receive time is now (the system clock at full resolution), with the handle's
+     * precision. Allocates the {@link Instant} of {@link Instant#now()}.
      *
      * @param clockTime the reference clock's time in seconds since the epoch
      */
     void update(double clockTime);
 
     /**
-     * Publishes a sample and sets the precision kept for later updates.
+     * Publishes a sample and sets the precision kept for later updates. Allocates nothing.
      *
      * @param clockTime   the reference clock's time in seconds since the epoch
      * @param receiveTime the system clock's time when the reference time was seen
@@ -300,14 +289,15 @@ public interface NtpdShm extends AutoCloseable {
     void update(double clockTime, double receiveTime, int precision);
 
     /**
-     * Publishes a sample at nanosecond resolution whose receive time is now.
+     * Publishes a sample at nanosecond resolution whose receive time is now, with the handle's precision.
+     * Allocates the {@link Instant} of {@link Instant#now()}.
      *
      * @param clock the reference clock's time
      */
     void update(Instant clock);
 
     /**
-     * Publishes a sample at nanosecond resolution.
+     * Publishes a sample at nanosecond resolution with the handle's precision. Allocates nothing.
      *
      * @param clock   the reference clock's time
      * @param receive the system clock's time when the reference time was seen
@@ -315,7 +305,18 @@ public interface NtpdShm extends AutoCloseable {
     void update(Instant clock, Instant receive);
 
     /**
-     * Publishes a sample without allocating: seconds and nanoseconds of both time stamps.
+     * Publishes a sample at nanosecond resolution and sets the precision kept for later updates. Allocates
+     * nothing.
+     *
+     * @param clock     the reference clock's time
+     * @param receive   the system clock's time when the reference time was seen
+     * @param precision log2 seconds, {@value #MIN_PRECISION}..{@value #MAX_PRECISION}
+     */
+    void update(Instant clock, Instant receive, int precision);
+
+    /**
+     * Publishes a sample from seconds and nanoseconds of both time stamps, with the handle's precision. Allocates
+     * nothing.
      *
      * @param clockSec     the reference clock's seconds since the epoch
      * @param clockNanos   0..999999999
@@ -324,17 +325,35 @@ public interface NtpdShm extends AutoCloseable {
      */
     void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos);
 
+    /**
+     * Publishes a sample from seconds and nanoseconds of both time stamps and sets the precision kept for later
+     * updates. Allocates nothing.
+     *
+     * @param clockSec     the reference clock's seconds since the epoch
+     * @param clockNanos   0..999999999
+     * @param receiveSec   the system clock's seconds since the epoch when the reference time was seen
+     * @param receiveNanos 0..999999999
+     * @param precision    log2 seconds, {@value #MIN_PRECISION}..{@value #MAX_PRECISION}
+     */
+    void update(long clockSec, int clockNanos, long receiveSec, int receiveNanos, int precision);
+
     // ---- reading ------------------------------------------------------------------------------------------
 
-    /** {@return {@link #peek()} on a read-only handle, {@link #consume()} otherwise} */
+    /** {@return {@link #peek()} on a read-only handle, {@link #consume()} otherwise; allocates as they do} */
     ShmRead read();
 
-    /** {@return ntpd's read without clearing {@code valid}: a monitor's read, never writes} */
+    /**
+     * ntpd's read without clearing {@code valid}: a monitor's read, never writes. Allocates a
+     * {@link ShmSample.Mutable} to read into, then a {@link ShmRead} (a shared one for
+     * {@link ShmRead.Status#NOT_VALID}) and for {@link ShmRead.Status#OK} a {@link ShmSample}.
+     *
+     * @return the status, and the sample when it is {@link ShmRead.Status#OK}
+     */
     ShmRead peek();
 
     /**
      * ntpd's read: takes the sample and clears {@code valid}, so the next read sees nothing until the writer
-     * publishes again. Two consumers steal each other's samples.
+     * publishes again. Two consumers steal each other's samples. Allocates as {@link #peek()}.
      *
      * @return the status, and the sample when it is {@link ShmRead.Status#OK}
      * @throws IllegalStateException on a read-only handle
@@ -349,11 +368,7 @@ public interface NtpdShm extends AutoCloseable {
      * @param into filled when the status is {@link ShmRead.Status#OK}, otherwise left as it was
      * @return the read's status
      */
-    default ShmRead.Status peek(ShmSample.Mutable into) {
-        ShmRead r = peek();
-        r.sample().ifPresent(into::set);
-        return r.status();
-    }
+    ShmRead.Status peek(ShmSample.Mutable into);
 
     /**
      * {@link #consume()} into a caller-owned holder, allocating nothing; see {@link #peek(ShmSample.Mutable)}.
@@ -362,11 +377,7 @@ public interface NtpdShm extends AutoCloseable {
      * @return the read's status
      * @throws IllegalStateException on a read-only handle
      */
-    default ShmRead.Status consume(ShmSample.Mutable into) {
-        ShmRead r = consume();
-        r.sample().ifPresent(into::set);
-        return r.status();
-    }
+    ShmRead.Status consume(ShmSample.Mutable into);
 
     // ---- lifetime -----------------------------------------------------------------------------------------
 

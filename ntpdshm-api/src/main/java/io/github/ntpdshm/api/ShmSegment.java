@@ -82,10 +82,15 @@ public final class ShmSegment {
         return Files.isReadable(PROC);
     }
 
-    /** {@return every segment in this IPC namespace, in the kernel's order} */
+    /** {@return every segment in this IPC namespace, in the kernel's order; empty if the table is unreadable} */
     public static List<ShmSegment> list() {
+        return table().orElse(Collections.emptyList());
+    }
+
+    /** {@return every segment, or empty when the table cannot be read: "no such segment" is another answer} */
+    static Optional<List<ShmSegment>> table() {
         if (!Files.isReadable(PROC)) {
-            return Collections.emptyList();
+            return Optional.empty();
         }
         try {
             List<String> lines = Files.readAllLines(PROC, StandardCharsets.US_ASCII);
@@ -96,7 +101,7 @@ public final class ShmSegment {
                     out.add(parse(line));
                 }
             }
-            return out;
+            return Optional.of(out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + PROC, e);
         }

@@ -88,7 +88,7 @@ final class SockHandle implements ChronySock {
                 break;
             case EACCES:
             case EPERM:
-                advice = "this process (uid " + ShmHandle.effectiveUid() + ") may not write to the socket or search"
+                advice = "this process (uid " + ShmErrors.effectiveUid() + ") may not write to the socket or search"
                         + " its folder; chronyd creates it for its own user: run as that user or root.";
                 break;
             case ENOTSOCK:
@@ -191,9 +191,9 @@ final class SockHandle implements ChronySock {
 
     @Override
     public Delivery update(double clockTime) {
-        ShmHandle.checkSeconds("clock", clockTime);
+        SampleRules.checkSeconds("clock", clockTime);
         Instant now = Instant.now();
-        return update(ShmHandle.wholeSeconds(clockTime), ShmHandle.nanosOf(clockTime), now.getEpochSecond(),
+        return update(SampleRules.wholeSeconds(clockTime), SampleRules.nanosOf(clockTime), now.getEpochSecond(),
                 now.getNano());
     }
 
@@ -210,8 +210,8 @@ final class SockHandle implements ChronySock {
 
     @Override
     public synchronized Delivery update(long clockSec, int clockNanos, long receiveSec, int receiveNanos) {
-        ShmHandle.checkTime(layout.timeRange(), "clock", clockSec, clockNanos);
-        ShmHandle.checkTime(layout.timeRange(), "receive", receiveSec, receiveNanos);
+        SampleRules.checkTime(layout.timeRange(), "clock", clockSec, clockNanos);
+        SampleRules.checkTime(layout.timeRange(), "receive", receiveSec, receiveNanos);
         checkOpen();
         // Exact in a double while |clock - receive| < 104 days (2^53 ns): one rounding, in the division.
         double offset = ((clockSec - receiveSec) * NANOS_PER_SECOND + (clockNanos - receiveNanos))

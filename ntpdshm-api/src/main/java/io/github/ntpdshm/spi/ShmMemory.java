@@ -7,10 +7,10 @@ package io.github.ntpdshm.spi;
  * An attached segment as the API sees it: aligned-or-not loads and stores of native-order ints and longs at byte
  * offsets, plus detaching.
  *
- * <p>The API writes only while it holds its handle's lock, and never after {@link #detach()}, which it also calls
- * under that lock. It reads under the lock too, unless {@link #isCloseSafe()}: then reads may race
- * {@code detach()}, and the memory must make such a read fail with {@link IllegalStateException} instead of
- * touching unmapped memory. An implementation need not be thread-safe otherwise. Plain accesses may be reordered by the
+ * <p>The API stores only while it holds its handle's lock (a consuming read too, which clears {@code valid}), and
+ * never after {@link #detach()}, which it also calls under that lock. It loads under the lock too, unless
+ * {@link #isCloseSafe()}: then a non-consuming read, which only loads, may race {@code detach()}, and the memory
+ * must make such a load fail with {@link IllegalStateException} instead of touching unmapped memory. An implementation need not be thread-safe otherwise. Plain accesses may be reordered by the
  * JIT; the API orders them with {@link java.lang.invoke.VarHandle#fullFence()} where the protocol needs it.
  */
 public interface ShmMemory {
@@ -24,7 +24,7 @@ public interface ShmMemory {
     /**
      * Whether an access racing {@link #detach()} fails in Java ({@link IllegalStateException}) instead of touching
      * unmapped memory, as a {@code MemorySegment} of a shared arena closed before {@code shmdt} does. Then the API
-     * reads without taking its lock. Default: false.
+     * peeks (reads without storing) without taking its lock. Default: false.
      *
      * @return true when a racing access fails in Java
      */

@@ -75,6 +75,7 @@ class ApiTest {
         assertTrue(us.toString().contains("microseconds only"), us.toString());
         assertEquals("-1.000000000", ShmSample.formatSeconds(-1_000_000_000L));
         assertEquals("+0.000123456", ShmSample.formatSeconds(123_456));
+        assertEquals("-9223372036.854775808", ShmSample.formatSeconds(Long.MIN_VALUE), "Math.abs would stay negative");
     }
 
     @Test
