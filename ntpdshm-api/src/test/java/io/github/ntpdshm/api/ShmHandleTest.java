@@ -14,6 +14,7 @@ import io.github.ntpdshm.spi.ShmMemory;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ShmHandleTest {
     private static final long T0 = 1_795_000_000L;
+    private static final long SECOND_NANOS = 1_000_000_000L;
 
     /** Close-safe like Panama's memory, counting the stores made while the handle's lock was free. */
     private static final class CloseSafeMemory implements ShmMemory {
@@ -148,8 +150,6 @@ class ShmHandleTest {
         h.close();
     }
 
-    private static final long SECOND_NANOS = 1_000_000_000L;
-
     /** Without the kernel's table nothing says the segment is gone: the error must say the table, not EIDRM. */
     @Test
     void anUnreadableTableIsNotARemovedSegment() {
@@ -158,7 +158,7 @@ class ShmHandleTest {
         assertEquals(0, e.errno(), e.getMessage());
         assertTrue(e.getMessage().contains("cannot read /proc/sysvipc/shm"), e.getMessage());
         e = assertThrows(NtpdShmException.class, () -> ShmOpener.find("panama", "stat", ShmOptions.of(2), 7,
-                Optional.of(java.util.Collections.emptyList())));
+                Optional.of(Collections.emptyList())));
         assertEquals(NtpdShmException.EIDRM, e.errno(), "a readable table without the id: removed");
     }
 }
