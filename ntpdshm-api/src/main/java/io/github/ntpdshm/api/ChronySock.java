@@ -95,7 +95,8 @@ public interface ChronySock extends AutoCloseable {
     boolean isPulse();
 
     /**
-     * Sends a sample whose receive time is now.
+     * Sends a sample whose receive time is now, read with {@link Instant#now()}; otherwise allocates as
+     * {@link #update(long, int, long, int)}.
      *
      * @param clockTime the reference clock's time in seconds since the epoch
      * @return what became of the sample
@@ -103,7 +104,8 @@ public interface ChronySock extends AutoCloseable {
     Delivery update(double clockTime);
 
     /**
-     * Sends a sample at nanosecond resolution whose receive time is now.
+     * Sends a sample at nanosecond resolution whose receive time is now, read with {@link Instant#now()};
+     * otherwise allocates as {@link #update(long, int, long, int)}.
      *
      * @param clock the reference clock's time
      * @return what became of the sample
@@ -111,7 +113,7 @@ public interface ChronySock extends AutoCloseable {
     Delivery update(Instant clock);
 
     /**
-     * Sends a sample at nanosecond resolution.
+     * Sends a sample at nanosecond resolution; allocates as {@link #update(long, int, long, int)}.
      *
      * @param clock   the reference clock's time
      * @param receive the system clock's time when the reference time was seen
@@ -120,7 +122,9 @@ public interface ChronySock extends AutoCloseable {
     Delivery update(Instant clock, Instant receive);
 
     /**
-     * Sends a sample without allocating: seconds and nanoseconds of both time stamps.
+     * Sends a sample from seconds and nanoseconds of both time stamps. The API allocates nothing for it; the
+     * backend's {@code sendto} may (JNA's boxes the length in a {@code NativeLong}), and a failure allocates its
+     * exception.
      *
      * @param clockSec     the reference clock's seconds since the epoch
      * @param clockNanos   0..999999999
