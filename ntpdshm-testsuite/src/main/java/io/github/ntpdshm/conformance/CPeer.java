@@ -37,6 +37,12 @@ public final class CPeer {
     /** The conformance peer's source, a resource beside this class. */
     public static final String SHMPEER = "shmpeer.c";
 
+    /**
+     * {@code struct shmTime} for every C program here and for the benchmarks' C baseline, a resource beside this
+     * class: copied beside each source before it is compiled.
+     */
+    public static final String SHMTIME_H = "shmtime.h";
+
     private static final Map<String, Path> BINARIES = new HashMap<>();
 
     private final ShmLayout layout;
@@ -114,10 +120,13 @@ public final class CPeer {
         try {
             Path dir = Paths.get("target", "cpeer").toAbsolutePath();
             Files.createDirectories(dir);
-            Path src = dir.resolve(source);
-            try (InputStream in = CPeer.class.getResourceAsStream(source)) {
-                Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
+            // the header beside the source, where its #include "shmtime.h" finds it
+            for (String resource : Arrays.asList(source, SHMTIME_H)) {
+                try (InputStream in = CPeer.class.getResourceAsStream(resource)) {
+                    Files.copy(in, dir.resolve(resource), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            Path src = dir.resolve(source);
             Path out = dir.resolve(id);
             List<String> cmd = new ArrayList<>(compiler);
             cmd.addAll(Arrays.asList("-O2", "-Wall", "-o", out.toString(), src.toString()));
