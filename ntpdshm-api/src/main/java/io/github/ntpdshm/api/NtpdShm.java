@@ -96,6 +96,28 @@ public interface NtpdShm extends AutoCloseable {
         return ShmHandle.remove(options);
     }
 
+    /**
+     * Checks a leap indicator as {@link #setLeap(int)} does, without a segment: for a program that takes it from
+     * its user and wants to refuse a bad one before it creates anything.
+     *
+     * @param leap the value to check
+     * @throws IllegalArgumentException if it is not 0..3, with the message {@code setLeap} gives
+     */
+    static void checkLeap(int leap) {
+        ShmHandle.checkLeap(leap);
+    }
+
+    /**
+     * Checks a precision as {@link #setPrecision(int)} does, without a segment (see {@link #checkLeap(int)}).
+     *
+     * @param precision the value to check
+     * @throws IllegalArgumentException if it is not {@value #MIN_PRECISION}..{@value #MAX_PRECISION}, with the
+     *                                  message {@code setPrecision} gives
+     */
+    static void checkPrecision(int precision) {
+        ShmHandle.checkPrecision(precision);
+    }
+
     // ---- identity ----------------------------------------------------------------------------------------
 
     /** {@return the unit, 0..255} */

@@ -3,9 +3,11 @@
  */
 package io.github.ntpdshm.cli;
 
+import io.github.ntpdshm.api.ChronySock;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.conformance.CPeer;
 import io.github.ntpdshm.conformance.TestSegments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,68 @@ class CliFixesIT {
         String text = err.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("ntpdshm: could not write to standard output"), Arrays.toString(args) + ": " + text);
         return p.exitValue();
+    }
+
+    /**
+     * A hostile segment's time stamps centuries apart: the API saturates the offset and the age, and dump says they
+     * are out of range instead of printing the bound as an age of 292 years (text) or a number (JSON).
+     */
+    @Test
+    void dumpShowsASaturatedAgeAndOffsetAsOutOfRange() throws Exception {
+        String[][] cases = {
+            {"clockTimeStampSec=9223372036854775807", "receiveTimeStampSec=-9223372036854775808"},
+            {"clockTimeStampSec=-9223372036854775808", "receiveTimeStampSec=9223372036854775807"},
+        };
+        int unit = 9;
+        for (String[] c : cases) {
+            create(unit, 0666).close();
+            List<String> w = new ArrayList<>(Arrays.asList("write", segs.hexKey(unit), "mode=1", "count=2", "valid=1"));
+            w.addAll(Arrays.asList(c));
+            CPeer.of(ShmLayout.LP64).call(w.toArray(new String[0]));
+            Jar.Result text = Jar.run(args("dump", "--unit", Integer.toString(unit)));
+            assertEquals(0, text.exit, text.toString());
+            for (String field : new String[] {"offset", "age"}) {
+                String line = text.out.stream().filter(l -> l.trim().startsWith(field + " ")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + field + " line: " + text));
+                assertTrue(line.contains(Fmt.OUT_OF_RANGE) && !line.contains("9223372036"), line);
+            }
+            Jar.Result json = Jar.run(args("dump", "--unit", Integer.toString(unit), "--json"));
+            assertEquals(0, json.exit, json.toString());
+            Map<String, Object> o = Json.object(json.out.get(0));
+            for (String key : new String[] {"offset_ns", "offset_s", "age_ns", "age_s"}) {
+                assertTrue(o.containsKey(key), key + " in " + o);
+                assertNull(o.get(key), key + " in " + o);
+            }
+            unit++;
+        }
+    }
+
+    /** feed refuses what the API refuses, in the API's words (one check, not a copy), before creating anything. */
+    @Test
+    void feedRefusesBadValuesWithTheApisOwnChecks() throws Exception {
+        String[][] cases = {
+            {"--unit", "2", "--precision", "5", "--precision", message(() -> NtpdShm.checkPrecision(5))},
+            {"--unit", "2", "--precision", "-33", "--precision", message(() -> NtpdShm.checkPrecision(-33))},
+            {"--unit", "2", "--leap", "4", "--leap", message(() -> NtpdShm.checkLeap(4))},
+            {"--unit", "2", "--leap", "-1", "--leap", message(() -> NtpdShm.checkLeap(-1))},
+            {"--sock", "/nonexistent/ntpdshm.sock", "--leap", "3", "--leap", message(() -> ChronySock.checkLeap(3))},
+        };
+        for (String[] c : cases) {
+            Jar.Result r = Jar.run(args("feed", c[0], c[1], c[2], c[3], "--count", "1"));
+            assertEquals(2, r.exit, r.toString());
+            assertEquals("ntpdshm feed: " + c[4] + ": " + c[5], r.err.get(0), r.toString());
+            assertEquals("", r.stdout(), r.toString());
+        }
+        assertTrue(segs.present().isEmpty(), "a usage error created a segment: " + segs.present());
+    }
+
+    private static String message(Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("the API accepted it");
     }
 
     @Test
