@@ -129,12 +129,12 @@ final class Dump extends ShmCommand {
         j.append("},\"torn\":").append(raw.torn)
                 .append(",\"clockTimeStamp\":").append(Fmt.json(Fmt.iso(s.clockTimeStampSec(), s.clockNanos())))
                 .append(",\"receiveTimeStamp\":").append(Fmt.json(Fmt.iso(s.receiveTimeStampSec(), s.receiveNanos())))
-                .append(",\"offset_ns\":").append(Fmt.jsonNanos(s.offsetNanos()))
-                .append(",\"offset_s\":").append(Fmt.jsonSeconds(s.offsetNanos()))
+                .append(",\"offset_ns\":").append(s.offsetNanos())
+                .append(",\"offset_s\":").append(Fmt.seconds(s.offsetNanos()))
                 .append(",\"nanoseconds\":").append(s.hasNanoseconds());
         if (raw.everWritten()) {
             long age = raw.ageNanos(now);
-            j.append(",\"age_ns\":").append(Fmt.jsonNanos(age)).append(",\"age_s\":").append(Fmt.jsonSeconds(age));
+            j.append(",\"age_ns\":").append(age).append(",\"age_s\":").append(Fmt.seconds(age));
         } else {
             j.append(",\"age_ns\":null,\"age_s\":null");
         }

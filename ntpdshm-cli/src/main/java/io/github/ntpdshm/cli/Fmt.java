@@ -21,9 +21,6 @@ import java.util.concurrent.TimeUnit;
 /** Formatting shared by the subcommands: fixed-width ISO times, seconds with nine decimals, JSON by hand. */
 final class Fmt {
 
-    /** What a saturated difference of two time stamps shows as, in text: more than 292 years either way. */
-    static final String OUT_OF_RANGE = "(out of range: more than 292 years)";
-
     // Always nine fraction digits: lines stay aligned and a reader sees the nanoseconds the writer gave.
     private static final DateTimeFormatter ISO =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -49,36 +46,13 @@ final class Fmt {
         return (nanos < 0 ? "-" : "") + ShmSample.formatMagnitude(nanos);
     }
 
-    /**
-     * A difference of two time stamps as a JSON number of seconds, or {@code null} where the API saturated it
-     * ({@link ShmSample#isSaturated}: a hostile time stamp centuries away), so that no reader takes the bound for
-     * a real value.
-     */
-    static String jsonSeconds(long nanos) {
-        return ShmSample.isSaturated(nanos) ? "null" : seconds(nanos);
-    }
-
-    /** {@link #jsonSeconds}'s nanoseconds: the number, or {@code null} where saturated. */
-    static String jsonNanos(long nanos) {
-        return ShmSample.isSaturated(nanos) ? "null" : Long.toString(nanos);
-    }
-
-    /** Seconds for people: {@code +0.500000000 s}, {@code -1.000000000 s}; {@value #OUT_OF_RANGE} where saturated. */
+    /** Seconds for people: {@code +0.500000000 s}, {@code -1.000000000 s}. */
     static String offset(long nanos) {
-        if (ShmSample.isSaturated(nanos)) {
-            return OUT_OF_RANGE;
-        }
         return (nanos < 0 ? "" : "+") + seconds(nanos) + " s";
     }
 
-    /**
-     * An age with millisecond resolution: {@code 0.412 s}; future times are negative; {@value #OUT_OF_RANGE} where
-     * the API saturated it (it is not an age of 292 years).
-     */
+    /** An age with millisecond resolution: {@code 0.412 s}; future times are negative. */
     static String age(long nanos) {
-        if (ShmSample.isSaturated(nanos)) {
-            return OUT_OF_RANGE;
-        }
         long ms = Math.floorDiv(nanos, 1_000_000L);
         return (ms < 0 ? "-" : "") + Math.abs(ms) / 1000 + "." + String.format("%03d", Math.abs(ms) % 1000) + " s";
     }

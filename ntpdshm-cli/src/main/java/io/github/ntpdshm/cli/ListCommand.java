@@ -111,7 +111,7 @@ final class ListCommand extends ShmCommand {
                     .append(",\"attaches\":").append(s.attachCount())
                     .append(",\"readable\":").append(r.valid != null)
                     .append(",\"written\":").append(r.valid == null ? "null" : Boolean.toString(r.written))
-                    .append(",\"age_s\":").append(r.ageNanos == null ? "null" : Fmt.jsonSeconds(r.ageNanos))
+                    .append(",\"age_s\":").append(r.ageNanos == null ? "null" : Fmt.seconds(r.ageNanos))
                     .append(",\"valid\":").append(r.valid == null ? "null" : r.valid.toString())
                     .append('}');
         }

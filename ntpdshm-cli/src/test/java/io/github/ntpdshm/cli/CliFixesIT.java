@@ -88,35 +88,32 @@ class CliFixesIT {
     }
 
     /**
-     * A hostile segment's time stamps centuries apart: the API saturates the offset and the age, and dump says they
-     * are out of range instead of printing the bound as an age of 292 years (text) or a number (JSON).
+     * A hostile segment's time stamps centuries apart: dump's offset and age saturate at the bounds of a long of
+     * nanoseconds, with the right sign, in text and in JSON, instead of overflowing (issue 12 item 7; the saturation
+     * itself came with issue 16, through ShmSample.differenceNanos).
      */
     @Test
-    void dumpShowsASaturatedAgeAndOffsetAsOutOfRange() throws Exception {
+    void dumpsAgeAndOffsetSaturateWithTheRightSign() throws Exception {
         String[][] cases = {
-            {"clockTimeStampSec=9223372036854775807", "receiveTimeStampSec=-9223372036854775808"},
-            {"clockTimeStampSec=-9223372036854775808", "receiveTimeStampSec=9223372036854775807"},
+            // clock, receive, the age's text, the saturated age and offset
+            {"9223372036854775807", "-9223372036854775808", "9223372036.854 s", Long.toString(Long.MAX_VALUE)},
+            {"-9223372036854775808", "9223372036854775807", "-9223372036.855 s", Long.toString(Long.MIN_VALUE)},
         };
         int unit = 9;
         for (String[] c : cases) {
             create(unit, 0666).close();
-            List<String> w = new ArrayList<>(Arrays.asList("write", segs.hexKey(unit), "mode=1", "count=2", "valid=1"));
-            w.addAll(Arrays.asList(c));
-            CPeer.of(ShmLayout.LP64).call(w.toArray(new String[0]));
+            CPeer.of(ShmLayout.LP64).call("write", segs.hexKey(unit), "mode=1", "count=2", "valid=1",
+                    "clockTimeStampSec=" + c[0], "receiveTimeStampSec=" + c[1]);
             Jar.Result text = Jar.run(args("dump", "--unit", Integer.toString(unit)));
             assertEquals(0, text.exit, text.toString());
-            for (String field : new String[] {"offset", "age"}) {
-                String line = text.out.stream().filter(l -> l.trim().startsWith(field + " ")).findFirst()
-                        .orElseThrow(() -> new AssertionError("no " + field + " line: " + text));
-                assertTrue(line.contains(Fmt.OUT_OF_RANGE) && !line.contains("9223372036"), line);
-            }
+            String age = text.out.stream().filter(l -> l.trim().startsWith("age ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no age line: " + text));
+            assertTrue(age.contains(" " + c[2] + "  (now - receive time)"), age);
             Jar.Result json = Jar.run(args("dump", "--unit", Integer.toString(unit), "--json"));
             assertEquals(0, json.exit, json.toString());
             Map<String, Object> o = Json.object(json.out.get(0));
-            for (String key : new String[] {"offset_ns", "offset_s", "age_ns", "age_s"}) {
-                assertTrue(o.containsKey(key), key + " in " + o);
-                assertNull(o.get(key), key + " in " + o);
-            }
+            assertEquals(new BigDecimal(c[3]), o.get("age_ns"), json.toString());
+            assertEquals(new BigDecimal(c[3]), o.get("offset_ns"), json.toString());
             unit++;
         }
     }

@@ -35,20 +35,4 @@ class FmtTest {
         assertNull(Fmt.userName(1_999_999_999), "no such user");
         assertEquals("1999999999", Fmt.owner(1_999_999_999));
     }
-
-    /** A saturated difference (a hostile time stamp) is no age or offset of 292 years, in text or in JSON. */
-    @Test
-    void saturatedAgesAndOffsetsShowAsOutOfRange() {
-        for (long saturated : new long[] {Long.MAX_VALUE, Long.MIN_VALUE}) {
-            assertEquals(Fmt.OUT_OF_RANGE, Fmt.age(saturated));
-            assertEquals(Fmt.OUT_OF_RANGE, Fmt.offset(saturated));
-            assertEquals("null", Fmt.jsonSeconds(saturated));
-            assertEquals("null", Fmt.jsonNanos(saturated));
-        }
-        assertEquals("9223372036.854 s", Fmt.age(Long.MAX_VALUE - 1), "the largest age that is one");
-        assertEquals("-1.500 s", Fmt.age(-1_500_000_000L));
-        assertEquals("+0.500000000 s", Fmt.offset(500_000_000L));
-        assertEquals("-1.000000000", Fmt.jsonSeconds(-1_000_000_000L));
-        assertEquals("-1000000000", Fmt.jsonNanos(-1_000_000_000L));
-    }
 }
