@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-modules=ntpdshm-bom,ntpdshm-api,ntpdshm-panama,ntpdshm-jna,ntpdshm-jnr,ntpdshm-cli
+modules=ntpdshm-bom,ntpdshm-api,ntpdshm-testsuite,ntpdshm-panama,ntpdshm-jna,ntpdshm-jnr,ntpdshm-cli
 work=$(mktemp -d /tmp/ntpdshm-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

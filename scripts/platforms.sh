@@ -109,7 +109,7 @@ for a in "${arches[@]}"; do
   fi
   echo "== conformance suite on $a: $("$w" -version 2>&1 | sed -n 2p) ($(sed -n 's/.*emulator=\([^ ]*\).*/\1/p' "$w"))"
   start=$(date +%s)
-  if mvn -B -ntp verify -pl ntpdshm-api,ntpdshm-jna,ntpdshm-jnr -Dforeign.java="$w" -Pforeign; then
+  if mvn -B -ntp verify -pl ntpdshm-api,ntpdshm-testsuite,ntpdshm-jna,ntpdshm-jnr -Dforeign.java="$w" -Pforeign; then
     echo "== $a: passed in $(( $(date +%s) - start )) s"
   else
     echo "== $a: FAILED after $(( $(date +%s) - start )) s"

@@ -65,6 +65,21 @@ public interface ChronySock extends AutoCloseable {
         return SockHandle.open(options);
     }
 
+    /**
+     * Checks a leap indicator as {@link #setLeap(int)} does, without a socket: for a program that takes it from its
+     * user and wants to refuse a bad one before it sends anything.
+     *
+     * @param leap the value to check
+     * @throws IllegalArgumentException if it is not 0..2 (chrony's SOCK refclock takes no 3), with the message
+     *                                  {@code setLeap} gives
+     */
+    static void checkLeap(int leap) {
+        if (leap < 0 || leap > 2) {
+            throw new IllegalArgumentException("leap " + leap + " is out of range 0..2 for chrony's SOCK refclock"
+                    + " (0 no warning, 1 add a second, 2 delete a second)");
+        }
+    }
+
     /** {@return the socket's path} */
     Path path();
 

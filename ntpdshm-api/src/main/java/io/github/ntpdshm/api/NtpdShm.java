@@ -28,31 +28,9 @@ import java.util.Optional;
  * takes the sample's precision too; the others write the handle's (the last one set or given). Each method's
  * comment says what it allocates; a raw getter or setter allocates nothing, a failure its exception.
  *
- * <h2>Threads and lifetime</h2>
- * A handle is safe to share between threads: writes and {@link #close()} hold the handle's lock, so updates
- * never interleave and no write races {@code close()}. Reads hold it too, except a {@link #peek()} where the
- * backend's memory itself makes an access racing {@code close()} fail in Java (Panama); a read concurrent with a
- * write in the same process is protected by the count protocol, as ntpd's is, and reports a
- * {@link ShmRead.Status#CLASH} rather than a torn sample. After {@code close()} every method but {@code close()},
- * {@link #isClosed()} and the identity getters throws {@link IllegalStateException}; the detached address is
- * never touched. Closing detaches but leaves the segment in place, as ntpd and gpsd do; {@link #removeSegment()}
- * removes it. Close every handle: one that is dropped without {@code close()} stays attached until the garbage
- * collector finds it unreachable, and is only then detached by a {@link java.lang.ref.Cleaner}.
- *
- * <h2>One writer per unit</h2>
- * The count protocol protects readers from a writer, not writers from each other: two writers on one unit (two
- * processes, or two handles in one process) interleave their samples, and readers can then accept a sample that
- * mixes both. Give each unit exactly one writer, with one handle shared by its threads. A handle notices when
- * {@code count} moved between two of its own samples, which only another writer does, and counts it in
- * {@link #otherWriterUpdates()}. A writer whose predecessor died between its two {@code count} increments finds
- * {@code count} odd; the next sample makes it even again.
- *
- * <h2>Errors</h2>
- * Failing system calls throw {@link NtpdShmException}; bad arguments throw {@link IllegalArgumentException}
- * before anything is written; a write through a read-only handle throws {@link IllegalStateException}. Times
- * before 1970, beyond the layout's {@code time_t} or beyond {@link Instant#MAX} are bad arguments for
- * {@code update}. Reading never throws because of what a segment holds: a hostile segment's sample says what is
- * out of range (see {@link ShmSample}).
+ * <h2>Threads, lifetime, one writer per unit, errors</h2>
+ * A handle is safe to share between threads; close every handle; give each unit exactly one writer; bad arguments
+ * throw before anything is written: the {@linkplain io.github.ntpdshm.api package documentation} says how and why.
  */
 public interface NtpdShm extends AutoCloseable {
 
@@ -98,6 +76,27 @@ public interface NtpdShm extends AutoCloseable {
         return ShmOpener.remove(options);
     }
 
+    /**
+     * Checks a leap indicator as {@link #setLeap(int)} does, before any segment exists (input from a user).
+     *
+     * @param leap the value to check
+     * @throws IllegalArgumentException if it is not 0..3, with {@code setLeap}'s message
+     */
+    static void checkLeap(int leap) {
+        SampleRules.checkLeap(leap);
+    }
+
+    /**
+     * Checks a precision as {@link #setPrecision(int)} does, before any segment exists (input from a user).
+     *
+     * @param precision the value to check
+     * @throws IllegalArgumentException if it is not {@value #MIN_PRECISION}..{@value #MAX_PRECISION}, with
+     *                                  {@code setPrecision}'s message
+     */
+    static void checkPrecision(int precision) {
+        SampleRules.checkPrecision(precision);
+    }
+
     // ---- identity ----------------------------------------------------------------------------------------
 
     /** {@return the unit, 0..255} */
@@ -133,7 +132,7 @@ public interface NtpdShm extends AutoCloseable {
 
     /**
      * How many of this handle's updates found that {@code count} had moved since its previous update: samples of
-     * another writer on the same unit, which must not have two (see the class comment). 0 when all is well.
+     * another writer on the same unit, which must not have two (see the package documentation). 0 when all is well.
      *
      * @return the number of such updates since this handle was opened
      */

@@ -157,10 +157,7 @@ final class SockHandle implements ChronySock {
 
     @Override
     public synchronized void setLeap(int leap) {
-        if (leap < 0 || leap > 2) {
-            throw new IllegalArgumentException("leap " + leap + " is out of range 0..2 for chrony's SOCK refclock"
-                    + " (0 no warning, 1 add a second, 2 delete a second)");
-        }
+        ChronySock.checkLeap(leap);
         checkOpen();
         this.leap = leap;
     }

@@ -3,34 +3,18 @@
  */
 package io.github.ntpdshm.bench;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The same protocol in C (src/main/c/shmbaseline.c), on its own SysV segment, {@value #N} operations per Panama
  * downcall so that the figures are per operation; JDK 22+ only (run.sh leaves it out on 17). Also the cost of the
  * JDK's clock alone, to split {@code update(double)} into clock read and write.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class CBaselineBenchmark {
+public class CBaselineBenchmark extends AbstractBenchmark {
 
     /** Operations per downcall. */
     public static final int N = 1000;

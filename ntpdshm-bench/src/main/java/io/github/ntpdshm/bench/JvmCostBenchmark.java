@@ -4,30 +4,15 @@
 package io.github.ntpdshm.bench;
 
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the API's protocol costs on this JVM before any memory access: the handle's uncontended lock and one
  * full fence. Read beside the C baseline: gpsd's write has three fences in both languages, the lock is Java's
  * alone (NtpdShm's promise that a shared handle never interleaves updates and never races close()).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class JvmCostBenchmark {
+public class JvmCostBenchmark extends AbstractBenchmark {
 
     private final Object lock = new Object();
     private int counter;

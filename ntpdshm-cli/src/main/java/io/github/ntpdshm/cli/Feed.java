@@ -76,14 +76,21 @@ final class Feed extends ShmCommand {
             description = "permissions of a segment this creates (default: 0600 for units 0 and 1, 0666 from 2 on)")
     Integer permissions;
 
+    /** Runs one of the API's argument checks; what it refuses is a usage error naming the option. */
+    void check(String option, Runnable apiCheck) {
+        try {
+            apiCheck.run();
+        } catch (IllegalArgumentException e) {
+            throw usage(option + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() {
-        if (precision < NtpdShm.MIN_PRECISION || precision > NtpdShm.MAX_PRECISION) {
-            throw usage("--precision " + precision + " is out of range " + NtpdShm.MIN_PRECISION + ".."
-                    + NtpdShm.MAX_PRECISION + " (log2 seconds: -20 is about 1 us, -10 about 1 ms)");
-        }
-        if (leap < 0 || leap > 3) {
-            throw usage("--leap " + leap + " is out of range 0..3 (0 none, 1 insert, 2 delete, 3 not in sync)");
+        // the API's own checks, before anything is created: a usage error leaves no segment behind
+        check("--precision", () -> NtpdShm.checkPrecision(precision));
+        if (sock == null) {
+            check("--leap", () -> NtpdShm.checkLeap(leap));
         }
         if (count != null && count < 1) {
             throw usage("--count " + count + " must be 1 or more");

@@ -32,10 +32,7 @@ final class SockFeed {
     }
 
     Integer call() {
-        if (f.leap > 2) {
-            throw f.usage("--leap " + f.leap + " is out of range 0..2 for chrony's SOCK refclock (0 none, 1 insert,"
-                    + " 2 delete)");
-        }
+        f.check("--leap", () -> ChronySock.checkLeap(f.leap));
         SockOptions options = options(f, f.sock, f.layout).build();
         StopSignal stop = new StopSignal();
         int code = Main.FAILURE;

@@ -3,9 +3,11 @@
  */
 package io.github.ntpdshm.cli;
 
+import io.github.ntpdshm.api.ChronySock;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.conformance.CPeer;
 import io.github.ntpdshm.conformance.TestSegments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,65 @@ class CliFixesIT {
         String text = err.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("ntpdshm: could not write to standard output"), Arrays.toString(args) + ": " + text);
         return p.exitValue();
+    }
+
+    /**
+     * A hostile segment's time stamps centuries apart: dump's offset and age saturate at the bounds of a long of
+     * nanoseconds, with the right sign, in text and in JSON, instead of overflowing (issue 12 item 7; the saturation
+     * itself came with issue 16, through ShmSample.differenceNanos).
+     */
+    @Test
+    void dumpsAgeAndOffsetSaturateWithTheRightSign() throws Exception {
+        String[][] cases = {
+            // clock, receive, the age's text, the saturated age and offset
+            {"9223372036854775807", "-9223372036854775808", "9223372036.854 s", Long.toString(Long.MAX_VALUE)},
+            {"-9223372036854775808", "9223372036854775807", "-9223372036.855 s", Long.toString(Long.MIN_VALUE)},
+        };
+        int unit = 9;
+        for (String[] c : cases) {
+            create(unit, 0666).close();
+            CPeer.of(ShmLayout.LP64).call("write", segs.hexKey(unit), "mode=1", "count=2", "valid=1",
+                    "clockTimeStampSec=" + c[0], "receiveTimeStampSec=" + c[1]);
+            Jar.Result text = Jar.run(args("dump", "--unit", Integer.toString(unit)));
+            assertEquals(0, text.exit, text.toString());
+            String age = text.out.stream().filter(l -> l.trim().startsWith("age ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no age line: " + text));
+            assertTrue(age.contains(" " + c[2] + "  (now - receive time)"), age);
+            Jar.Result json = Jar.run(args("dump", "--unit", Integer.toString(unit), "--json"));
+            assertEquals(0, json.exit, json.toString());
+            Map<String, Object> o = Json.object(json.out.get(0));
+            assertEquals(new BigDecimal(c[3]), o.get("age_ns"), json.toString());
+            assertEquals(new BigDecimal(c[3]), o.get("offset_ns"), json.toString());
+            unit++;
+        }
+    }
+
+    /** feed refuses what the API refuses, in the API's words (one check, not a copy), before creating anything. */
+    @Test
+    void feedRefusesBadValuesWithTheApisOwnChecks() throws Exception {
+        String[][] cases = {
+            {"--unit", "2", "--precision", "5", "--precision", message(() -> NtpdShm.checkPrecision(5))},
+            {"--unit", "2", "--precision", "-33", "--precision", message(() -> NtpdShm.checkPrecision(-33))},
+            {"--unit", "2", "--leap", "4", "--leap", message(() -> NtpdShm.checkLeap(4))},
+            {"--unit", "2", "--leap", "-1", "--leap", message(() -> NtpdShm.checkLeap(-1))},
+            {"--sock", "/nonexistent/ntpdshm.sock", "--leap", "3", "--leap", message(() -> ChronySock.checkLeap(3))},
+        };
+        for (String[] c : cases) {
+            Jar.Result r = Jar.run(args("feed", c[0], c[1], c[2], c[3], "--count", "1"));
+            assertEquals(2, r.exit, r.toString());
+            assertEquals("ntpdshm feed: " + c[4] + ": " + c[5], r.err.get(0), r.toString());
+            assertEquals("", r.stdout(), r.toString());
+        }
+        assertTrue(segs.present().isEmpty(), "a usage error created a segment: " + segs.present());
+    }
+
+    private static String message(Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("the API accepted it");
     }
 
     @Test

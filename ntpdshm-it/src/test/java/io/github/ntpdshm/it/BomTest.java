@@ -38,18 +38,16 @@ class BomTest {
         final String artifactId;
         final String version;
         final String classifier;
-        final String type;
 
-        Managed(String artifactId, String version, String classifier, String type) {
+        Managed(String artifactId, String version, String classifier) {
             this.artifactId = artifactId;
             this.version = version;
             this.classifier = classifier;
-            this.type = type;
         }
 
         /** The file name Maven gives this artifact in a repository. */
         String fileName() {
-            String suffix = "test-jar".equals(type) ? "-tests" : classifier.isEmpty() ? "" : "-" + classifier;
+            String suffix = classifier.isEmpty() ? "" : "-" + classifier;
             return artifactId + "-" + version + suffix + ".jar";
         }
     }
@@ -74,19 +72,20 @@ class BomTest {
         }
         // the JNR backend's jffi pin, both jars, and each library the backends bind
         for (String expected : Arrays.asList("jffi-1.4.3.jar", "jffi-1.4.3-native.jar", "jnr-ffi-", "jna-",
-                "ntpdshm-api-", "ntpdshm-jna-", "ntpdshm-jnr-", "ntpdshm-panama-")) {
+                "ntpdshm-api-", "ntpdshm-testsuite-", "ntpdshm-jna-", "ntpdshm-jnr-", "ntpdshm-panama-")) {
             assertTrue(checked.stream().anyMatch(f -> f.startsWith(expected)),
                     expected + " was not found on the class path in the BOM's version; checked " + checked);
         }
     }
 
     @Test
-    void theBomManagesTheApiTheBackendsTheToolAndTheJffiPin() throws Exception {
+    void theBomManagesTheApiTheTestSuiteTheBackendsTheToolAndTheJffiPin() throws Exception {
         List<String> entries = readBom(Paths.get(System.getProperty("ntpdshm.bom"))).stream()
                 .map(m -> m.artifactId + (m.classifier.isEmpty() ? "" : ":" + m.classifier) + ":" + m.version)
                 .collect(Collectors.toList());
         String version = System.getProperty("ntpdshm.version");
-        for (String expected : Arrays.asList("ntpdshm-api:" + version, "ntpdshm-panama:" + version,
+        for (String expected : Arrays.asList("ntpdshm-api:" + version, "ntpdshm-testsuite:" + version,
+                "ntpdshm-panama:" + version,
                 "ntpdshm-jna:" + version, "ntpdshm-jnr:" + version, "ntpdshm-cli:" + version,
                 "ntpdshm-cli:all:" + version, "jffi:1.4.3", "jffi:native:1.4.3")) {
             assertTrue(entries.contains(expected), expected + " missing from the BOM: " + entries);
@@ -116,7 +115,7 @@ class BomTest {
         for (int i = 0; i < deps.getLength(); i++) {
             Element dep = (Element) deps.item(i);
             managed.add(new Managed(text(dep, "artifactId", properties), text(dep, "version", properties),
-                    text(dep, "classifier", properties), text(dep, "type", properties)));
+                    text(dep, "classifier", properties)));
         }
         assertFalse(managed.isEmpty(), "no dependencyManagement entries in " + bom);
         return managed;

@@ -27,17 +27,32 @@ public final class StressPeer {
         this.peer = peer;
     }
 
-    /** The program built for this layout (skips the calling test where no C compiler here gives it). */
+    /**
+     * The program built for this layout (skips the calling test where no C compiler here gives it).
+     *
+     * @param layout the layout it is compiled for
+     * @return the stress peer
+     */
     public static StressPeer of(ShmLayout layout) {
         return new StressPeer(CPeer.of(SHMSTRESS, layout));
     }
 
-    /** Runs it; fails unless it exits 0. */
+    /**
+     * Runs it; fails unless it exits 0.
+     *
+     * @param args its command and arguments (see {@code shmstress.c})
+     * @return its output
+     */
     public String call(String... args) {
         return peer.call(args);
     }
 
-    /** Runs it; whether it exited 0. */
+    /**
+     * Runs it.
+     *
+     * @param args its command and arguments (see {@code shmstress.c})
+     * @return whether it exited 0
+     */
     public boolean succeeds(String... args) {
         try {
             peer.call(args);

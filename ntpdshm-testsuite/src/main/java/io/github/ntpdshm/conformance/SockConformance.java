@@ -52,7 +52,7 @@ public abstract class SockConformance {
     /** This test's folder for socket files; emptied after it. */
     protected Path dir;
 
-    /** The backend under test: {@code panama}, {@code jna}, {@code jnr}. */
+    /** {@return the name of the backend under test: {@code panama}, {@code jna}, {@code jnr}, or a third-party backend's} */
     protected abstract String backend();
 
     @BeforeEach
@@ -95,7 +95,12 @@ public abstract class SockConformance {
         return m;
     }
 
-    /** Options for a socket in this test's folder with this backend. */
+    /**
+     * Options for a socket in this test's folder with this backend.
+     *
+     * @param name the socket file's name in that folder
+     * @return a builder for it
+     */
     protected SockOptions.Builder options(String name) {
         return SockOptions.builder(dir.resolve(name)).backend(backend());
     }

@@ -69,7 +69,7 @@ public abstract class ReliabilitySuite {
     private final ReliabilitySummary summary = new ReliabilitySummary();
     private long started;
 
-    /** The backend under test: {@code panama}, {@code jna}, {@code jnr}. */
+    /** {@return the name of the backend under test: {@code panama}, {@code jna}, {@code jnr}, or a third-party backend's} */
     protected abstract String backend();
 
     private NtpdShm open(int unit, ShmLayout layout) {

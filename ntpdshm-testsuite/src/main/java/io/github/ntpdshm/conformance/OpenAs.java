@@ -15,7 +15,11 @@ public final class OpenAs {
     private OpenAs() {
     }
 
-    /** Entry point. */
+    /**
+     * Entry point, run as another user by {@link OtherUser}.
+     *
+     * @param args as {@link OtherUser#runAsNobody} passes them
+     */
     public static void main(String[] args) {
         ShmOptions o = ShmOptions.builder(Integer.parseInt(args[2])).keyBase(Integer.parseUnsignedInt(args[1], 16))
                 .backend(args[0]).readOnly(args[3].equals("ro")).build();

@@ -15,7 +15,11 @@ public final class NobodyAttempts {
     private NobodyAttempts() {
     }
 
-    /** Entry point. */
+    /**
+     * Entry point, run as {@code nobody} by {@link OtherUser}.
+     *
+     * @param args as {@link OtherUser#runAsNobody} passes them
+     */
     public static void main(String[] args) {
         ShmOptions.Builder b = ShmOptions.builder(Integer.parseInt(args[2]))
                 .keyBase(Integer.parseUnsignedInt(args[1], 16)).backend(args[0]);

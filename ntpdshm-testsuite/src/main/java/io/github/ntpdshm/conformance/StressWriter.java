@@ -14,7 +14,11 @@ public final class StressWriter {
     private StressWriter() {
     }
 
-    /** Entry point. */
+    /**
+     * Entry point, run in a child JVM by the reliability group.
+     *
+     * @param args as {@link ReliabilitySuite} passes them
+     */
     public static void main(String[] args) {
         ShmOptions o = ShmOptions.builder(Integer.parseInt(args[2])).keyBase(Integer.parseUnsignedInt(args[1], 16))
                 .backend(args[0]).attachOnly().build();

@@ -48,7 +48,7 @@ public final class PeerToolchain {
         this.runner = Collections.unmodifiableList(runner);
     }
 
-    /** The architecture of the JVM under test, as {@code os.arch} names it. */
+    /** {@return the architecture of the JVM under test, as {@code os.arch} names it} */
     public static String jvmArch() {
         return System.getProperty("os.arch", "");
     }
@@ -56,6 +56,9 @@ public final class PeerToolchain {
     /**
      * The toolchain that gives {@code layout} with this JVM's byte order, or empty where none exists here
      * (32-bit layouts on big-endian s390x).
+     *
+     * @param layout the layout a peer should have
+     * @return its toolchain, or empty
      */
     public static Optional<PeerToolchain> forLayout(ShmLayout layout) {
         String arch = jvmArch();
@@ -96,7 +99,12 @@ public final class PeerToolchain {
         }
     }
 
-    /** Why {@link #forLayout} is empty for a layout, for a test's skip message. */
+    /**
+     * Why {@link #forLayout} is empty for a layout, for a test's skip message.
+     *
+     * @param layout the layout no toolchain here gives
+     * @return the reason, as a sentence
+     */
     public static String missingReason(ShmLayout layout) {
         return "no C peer for layout " + layout.label() + " on " + jvmArch() + ": Debian has no C library for a"
                 + " 32-bit big-endian ABI, so no C compiler here lays out struct shmTime that way";
@@ -125,22 +133,22 @@ public final class PeerToolchain {
      */
     static final List<String> I386_GCC = Collections.unmodifiableList(Arrays.asList("i686-linux-gnu-gcc", "-static"));
 
-    /** The ABI the peer is built for, e.g. {@code "armhf, 64-bit time_t"}. */
+    /** {@return the ABI the peer is built for, e.g. {@code "armhf, 64-bit time_t"}} */
     public String target() {
         return target;
     }
 
-    /** The compiler and its ABI flags, without sources or output. */
+    /** {@return the compiler and its ABI flags, without sources or output} */
     public List<String> compiler() {
         return compiler;
     }
 
-    /** What goes before a peer binary on its command line: empty, or {@code qemu-ARCH}. */
+    /** {@return what goes before a peer binary on its command line: empty, or {@code qemu-ARCH}} */
     public List<String> runner() {
         return runner;
     }
 
-    /** For messages and summaries: {@code "aarch64-linux-gnu-gcc -static, run by qemu-aarch64"}. */
+    /** {@return for messages and summaries: {@code "aarch64-linux-gnu-gcc -static, run by qemu-aarch64"}} */
     public String describe() {
         return String.join(" ", compiler) + (runner.isEmpty() ? "" : ", run by " + String.join(" ", runner));
     }

@@ -37,6 +37,12 @@ public final class CPeer {
     /** The conformance peer's source, a resource beside this class. */
     public static final String SHMPEER = "shmpeer.c";
 
+    /**
+     * {@code struct shmTime} for every C program here and for the benchmarks' C baseline, a resource beside this
+     * class: copied beside each source before it is compiled.
+     */
+    public static final String SHMTIME_H = "shmtime.h";
+
     private static final Map<String, Path> BINARIES = new HashMap<>();
 
     private final ShmLayout layout;
@@ -52,12 +58,21 @@ public final class CPeer {
     /**
      * The peer built for this layout; compiled once per JVM into {@code target/cpeer}. Skips the calling test (a JUnit
      * assumption, with the reason) where no C compiler here gives the layout with this JVM's byte order.
+     *
+     * @param layout the {@code struct shmTime} layout the peer is compiled for
+     * @return the conformance peer {@value #SHMPEER} for that layout
      */
     public static CPeer of(ShmLayout layout) {
         return of(SHMPEER, layout);
     }
 
-    /** Another C program of the test resources beside this class, built by the toolchain of {@code layout}. */
+    /**
+     * Another C program of the resources beside this class, built by the toolchain of {@code layout}.
+     *
+     * @param source its file name, e.g. {@code "abi.c"}
+     * @param layout the layout whose toolchain builds it
+     * @return the program, compiled once per JVM
+     */
     public static synchronized CPeer of(String source, ShmLayout layout) {
         Optional<PeerToolchain> tc = PeerToolchain.forLayout(layout);
         Assumptions.assumeTrue(tc.isPresent(), () -> PeerToolchain.missingReason(layout));
@@ -67,6 +82,10 @@ public final class CPeer {
     /**
      * A program of the test resources linked dynamically by the toolchain of {@code layout}, never run: its imports
      * stand for an installed daemon's. Skips the calling test where no toolchain gives the layout.
+     *
+     * @param source its file name, e.g. {@code "daemonlike.c"}
+     * @param layout the layout whose toolchain builds it
+     * @return the program's path
      */
     public static synchronized Path dynamicProgram(String source, ShmLayout layout) {
         Optional<PeerToolchain> tc = PeerToolchain.forLayout(layout);
@@ -87,12 +106,12 @@ public final class CPeer {
         return bin;
     }
 
-    /** How this peer was built and is run, e.g. {@code "i686-linux-gnu-gcc -static, run by qemu-i386"}. */
+    /** {@return how this peer was built and is run, e.g. {@code "i686-linux-gnu-gcc -static, run by qemu-i386"}} */
     public String describe() {
         return toolchain.describe();
     }
 
-    /** The toolchain that built this peer. */
+    /** {@return the toolchain that built this peer} */
     public PeerToolchain toolchain() {
         return toolchain;
     }
@@ -101,10 +120,13 @@ public final class CPeer {
         try {
             Path dir = Paths.get("target", "cpeer").toAbsolutePath();
             Files.createDirectories(dir);
-            Path src = dir.resolve(source);
-            try (InputStream in = CPeer.class.getResourceAsStream(source)) {
-                Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
+            // the header beside the source, where its #include "shmtime.h" finds it
+            for (String resource : Arrays.asList(source, SHMTIME_H)) {
+                try (InputStream in = CPeer.class.getResourceAsStream(resource)) {
+                    Files.copy(in, dir.resolve(resource), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            Path src = dir.resolve(source);
             Path out = dir.resolve(id);
             List<String> cmd = new ArrayList<>(compiler);
             cmd.addAll(Arrays.asList("-O2", "-Wall", "-o", out.toString(), src.toString()));
@@ -127,7 +149,12 @@ public final class CPeer {
         return cmd;
     }
 
-    /** Runs the peer; fails unless it exits 0, naming the command, its exit status and its output. */
+    /**
+     * Runs the peer; fails unless it exits 0, naming the command, its exit status and its output.
+     *
+     * @param args the peer's command and its arguments, e.g. {@code "dump", "0x6e700002"}
+     * @return its stdout followed by its stderr
+     */
     public String call(String... args) {
         Result r = run(command(args), 120);
         if (r.exit != 0) {
@@ -136,7 +163,12 @@ public final class CPeer {
         return r.output;
     }
 
-    /** Runs the peer and parses its {@code name=value} lines. */
+    /**
+     * Runs the peer and parses its {@code name=value} lines.
+     *
+     * @param args the peer's command and its arguments
+     * @return the values by name, in the order printed
+     */
     public Map<String, String> fields(String... args) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : call(args).split("\n")) {
@@ -148,7 +180,13 @@ public final class CPeer {
         return m;
     }
 
-    /** Starts the peer without waiting; stdout and stderr merged. */
+    /**
+     * Starts the peer without waiting; stdout and stderr merged.
+     *
+     * @param args the peer's command and its arguments
+     * @return the running process; the caller waits for it or destroys it
+     * @throws IOException if it cannot be started
+     */
     public Process start(String... args) throws IOException {
         ForkWatchdog.ensureStarted();
         return new ProcessBuilder(command(args)).redirectErrorStream(true).start();
@@ -182,7 +220,7 @@ public final class CPeer {
             this.output = stdout + stderr;
         }
 
-        /** {@code `cmd` exited 2; stderr: ...; stdout: ...}, for failure messages. */
+        /** {@return {@code `cmd` exited 2; stderr: ...; stdout: ...}, for failure messages} */
         public String describe() {
             return "`" + String.join(" ", command) + "` " + (exit == -1 ? "did not finish" : "exited " + exit)
                     + (stderr.isEmpty() ? "" : "; stderr: " + stderr.trim())
@@ -192,7 +230,11 @@ public final class CPeer {
 
     /**
      * Runs a command to completion, reading stdout and stderr while it runs (a chatty peer never blocks on a full
-     * pipe), and kills it after the timeout.
+     * pipe), and kills it after the timeout. A process the {@link ForkWatchdog} had to kill is run again.
+     *
+     * @param cmd            the command line
+     * @param timeoutSeconds how long it may run
+     * @return how it ended and what it printed
      */
     public static Result run(List<String> cmd, int timeoutSeconds) {
         ForkWatchdog.ensureStarted();

@@ -41,27 +41,43 @@ public final class TestSegments {
         return false;
     }
 
-    /** The key base. */
+    /** {@return the key base} */
     public int keyBase() {
         return keyBase;
     }
 
-    /** The key of a unit. */
+    /**
+     * The key of a unit.
+     *
+     * @param unit the unit
+     * @return key base + unit
+     */
     public int key(int unit) {
         return keyBase + unit;
     }
 
-    /** The key of a unit in the {@code 0x...} form the C peer takes. */
+    /**
+     * The key of a unit in the {@code 0x...} form the C peer takes.
+     *
+     * @param unit the unit
+     * @return e.g. {@code "0x6e700102"}
+     */
     public String hexKey(int unit) {
         return "0x" + Integer.toHexString(key(unit));
     }
 
-    /** A builder for a unit under this key base and backend. */
+    /**
+     * A builder for a unit under this key base and backend.
+     *
+     * @param unit    the unit
+     * @param backend the backend's name
+     * @return the builder, to be given a layout or other options
+     */
     public ShmOptions.Builder options(int unit, String backend) {
         return ShmOptions.builder(unit).keyBase(keyBase).backend(backend);
     }
 
-    /** Segments under this key base now. */
+    /** {@return the segments under this key base now} */
     public List<ShmSegment> present() {
         List<ShmSegment> out = new ArrayList<>();
         for (ShmSegment s : ShmSegment.list()) {
@@ -75,6 +91,8 @@ public final class TestSegments {
     /**
      * Removes every segment under this key base and returns those that were still attached (a handle a test
      * did not close): the caller fails the test on any.
+     *
+     * @return the segments that were still attached
      */
     public List<ShmSegment> removeAll() {
         List<ShmSegment> attached = new ArrayList<>();

@@ -28,12 +28,12 @@ public final class OtherUser {
     private OtherUser() {
     }
 
-    /** Whether this process may run one as {@code nobody}: it must be root and have setpriv. */
+    /** {@return whether this process may run one as {@code nobody}: it must be root and have setpriv} */
     public static boolean available() {
         return effectiveUid() == 0 && Files.isExecutable(SETPRIV);
     }
 
-    /** This process's effective uid, from {@code /proc/self/status}; -1 if unknown. */
+    /** {@return this process's effective uid, from {@code /proc/self/status}; -1 if unknown} */
     public static int effectiveUid() {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
@@ -47,7 +47,15 @@ public final class OtherUser {
         return -1;
     }
 
-    /** Runs {@code mainClass} with {@code args} as nobody and returns its combined output. */
+    /**
+     * Runs {@code mainClass} with {@code args} as nobody and returns its combined output.
+     *
+     * @param mainClass      the class whose {@code main} runs in the child JVM
+     * @param args           its arguments
+     * @param timeoutSeconds how long it may run
+     * @return its stdout followed by its stderr
+     * @throws IOException if the child JVM cannot be started
+     */
     public static String runAsNobody(String mainClass, List<String> args, int timeoutSeconds) throws IOException {
         Path cp = classPath();
         // Under qemu-user this process's executable is qemu: scripts/platforms.sh names the JVM's own launcher.
@@ -82,6 +90,9 @@ public final class OtherUser {
      * removed when it exits. Copied by {@code cp} and opened up by {@code chmod}: Debian's 32-bit JDKs cannot stat
      * files with 64-bit inode numbers (EOVERFLOW), which some file systems hand out, so Java's own tree walk fails
      * there.
+     *
+     * @return the copy's folder
+     * @throws IOException if it cannot be made
      */
     public static synchronized Path classPath() throws IOException {
         if (classPath != null) {

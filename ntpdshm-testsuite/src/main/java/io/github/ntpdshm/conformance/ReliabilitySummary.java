@@ -28,13 +28,27 @@ public final class ReliabilitySummary {
     public ReliabilitySummary() {
     }
 
-    /** Adds n to a figure of an area. */
+    /**
+     * Adds n to a figure of an area.
+     *
+     * @param area   e.g. {@code "torn"}
+     * @param figure e.g. {@code "torn_accepted"}
+     * @param n      how much to add
+     */
     public synchronized void add(String area, String figure, long n) {
         areas.computeIfAbsent(area, a -> new java.util.LinkedHashMap<>())
                 .computeIfAbsent(figure, f -> new AtomicLong()).addAndGet(n);
     }
 
-    /** Appends one line per area and a total line to the file, and returns them. */
+    /**
+     * Appends one line per area and a total line to the file, and returns them.
+     *
+     * @param backend the backend the figures are for
+     * @param millis  how long the group took
+     * @param leaked  segments left behind (must be 0)
+     * @return the lines written
+     * @throws IOException if the file cannot be written
+     */
     public synchronized String write(String backend, long millis, int leaked) throws IOException {
         StringBuilder b = new StringBuilder();
         String head = String.format("reliability %-6s Java %-8s %s", backend, Runtime.version().feature(),

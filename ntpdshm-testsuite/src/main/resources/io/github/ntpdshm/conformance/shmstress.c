@@ -35,21 +35,7 @@
 #include <sys/shm.h>
 #include <time.h>
 
-struct shmTime {
-    int mode;
-    volatile int count;
-    time_t clockTimeStampSec;
-    int clockTimeStampUSec;
-    time_t receiveTimeStampSec;
-    int receiveTimeStampUSec;
-    int leap;
-    int precision;
-    int nsamples;
-    volatile int valid;
-    unsigned clockTimeStampNSec;
-    unsigned receiveTimeStampNSec;
-    int dummy[8];
-};
+#include "shmtime.h"
 
 #define T0 1700000000LL
 

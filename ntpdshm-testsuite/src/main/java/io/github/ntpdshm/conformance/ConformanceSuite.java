@@ -48,10 +48,16 @@ public abstract class ConformanceSuite {
     /** The segments of one test; removed after it, pass or fail. */
     protected final TestSegments segments = new TestSegments();
 
-    /** The backend under test: {@code panama}, {@code jna}, {@code jnr}. */
+    /** {@return the name of the backend under test, as its {@code ShmBackend.name()} gives it: {@code panama}, {@code jna}, {@code jnr}, or a third-party backend's} */
     protected abstract String backend();
 
-    /** Opens a unit under the private key base with this backend. */
+    /**
+     * Opens a unit under the private key base with this backend.
+     *
+     * @param unit   the unit, 0..255
+     * @param layout the layout of the segment
+     * @return the open handle; the test closes it
+     */
     protected NtpdShm open(int unit, ShmLayout layout) {
         return NtpdShm.open(segments.options(unit, backend()).layout(layout).build());
     }

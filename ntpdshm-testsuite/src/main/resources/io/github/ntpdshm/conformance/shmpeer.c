@@ -24,21 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct shmTime {
-    int mode;
-    volatile int count;
-    time_t clockTimeStampSec;
-    int clockTimeStampUSec;
-    time_t receiveTimeStampSec;
-    int receiveTimeStampUSec;
-    int leap;
-    int precision;
-    int nsamples;
-    volatile int valid;
-    unsigned clockTimeStampNSec;
-    unsigned receiveTimeStampNSec;
-    int dummy[8];
-};
+#include "shmtime.h"
 
 #define FIELDS(X) \
     X(mode) X(count) X(clockTimeStampSec) X(clockTimeStampUSec) X(receiveTimeStampSec) \

@@ -20,7 +20,7 @@ public final class Stress {
     private Stress() {
     }
 
-    /** Whether the soak was asked for: {@code -Dntpdshm.soak=true} or {@code NTPDSHM_SOAK=1}. */
+    /** {@return whether the soak was asked for: {@code -Dntpdshm.soak=true} or {@code NTPDSHM_SOAK=1}} */
     public static boolean soak() {
         return Boolean.getBoolean("ntpdshm.soak") || "1".equals(System.getenv("NTPDSHM_SOAK"));
     }
