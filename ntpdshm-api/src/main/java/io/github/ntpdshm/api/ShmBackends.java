@@ -132,7 +132,8 @@ public final class ShmBackends {
                 }
             }
             throw new NtpdShmException("backend", -1, 0, 0, "the ntpdshm backend '" + wanted + "' " + source
-                    + " is not on the class path (add io.github.ntpdshm:ntpdshm-" + wanted + "). " + advice(all));
+                    + " is not on the class path or the module path (add io.github.ntpdshm:ntpdshm-" + wanted + "). "
+                    + advice(all));
         }
         for (Candidate c : all) {
             if (c.isAvailable()) {
@@ -169,7 +170,7 @@ public final class ShmBackends {
         String broken = Holder.BROKEN.isEmpty() ? "" : " Providers that could not be instantiated: "
                 + Holder.BROKEN.stream().map(Unavailability::reason).collect(Collectors.joining("; ")) + ".";
         return "Found: " + found + "." + broken + " Add io.github.ntpdshm:ntpdshm-panama (Java 22+, run with"
-                + " --enable-native-access=ALL-UNNAMED), ntpdshm-jna or ntpdshm-jnr (Java 11+) to the class path.";
+                + " --enable-native-access=ALL-UNNAMED), ntpdshm-jna or ntpdshm-jnr (Java 11+) to the class path or the module path.";
     }
 
     private static List<Candidate> discover(List<Throwable> broken) {

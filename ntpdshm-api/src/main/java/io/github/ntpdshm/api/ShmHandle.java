@@ -3,17 +3,18 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.EACCES;
-import static io.github.ntpdshm.api.NtpdShmException.EIDRM;
-import static io.github.ntpdshm.api.NtpdShmException.EINVAL;
-import static io.github.ntpdshm.api.NtpdShmException.EMFILE;
-import static io.github.ntpdshm.api.NtpdShmException.ENFILE;
-import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
-import static io.github.ntpdshm.api.NtpdShmException.ENOMEM;
-import static io.github.ntpdshm.api.NtpdShmException.ENOSPC;
-import static io.github.ntpdshm.api.NtpdShmException.EPERM;
-import static io.github.ntpdshm.api.NtpdShmException.hex;
+import static io.github.ntpdshm.internal.Errno.EACCES;
+import static io.github.ntpdshm.internal.Errno.EIDRM;
+import static io.github.ntpdshm.internal.Errno.EINVAL;
+import static io.github.ntpdshm.internal.Errno.EMFILE;
+import static io.github.ntpdshm.internal.Errno.ENFILE;
+import static io.github.ntpdshm.internal.Errno.ENOENT;
+import static io.github.ntpdshm.internal.Errno.ENOMEM;
+import static io.github.ntpdshm.internal.Errno.ENOSPC;
+import static io.github.ntpdshm.internal.Errno.EPERM;
+import static io.github.ntpdshm.internal.Texts.hex;
 
+import io.github.ntpdshm.internal.Errno;
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
@@ -241,7 +242,7 @@ final class ShmHandle implements NtpdShm {
 
     private static String where(String op, ShmOptions o, int errno, ShmBackend b) {
         return op + " failed for unit " + o.unit() + " (key " + hex(o.key()) + ", backend " + b.name() + "): "
-                + NtpdShmException.errnoName(errno) + " (" + NtpdShmException.errnoText(errno) + "); ";
+                + Errno.name(errno) + " (" + Errno.text(errno) + "); ";
     }
 
     static NtpdShmException failure(ShmBackend b, String op, ShmOptions o, int errno, ShmLayout asked) {
