@@ -31,7 +31,7 @@ public final class ExampleBackend implements ShmBackend {
     }
 
     @Override
-    public Optional<String> unavailabilityCause() {
+    public Optional<Throwable> unavailabilityCause() {
         return natives.unavailabilityCause();
     }
 

@@ -3,7 +3,7 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.hex;
+import static io.github.ntpdshm.internal.Texts.hex;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

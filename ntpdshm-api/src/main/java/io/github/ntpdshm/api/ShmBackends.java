@@ -4,6 +4,7 @@
 package io.github.ntpdshm.api;
 
 import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.Unavailability;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,36 +23,32 @@ import java.util.stream.Collectors;
  * <p>The choice: the backend named by {@link ShmOptions.Builder#backend}, else by the system property
  * {@value #PROPERTY}, else the available backend with the highest priority (Panama, then JNA, then JNR). A
  * backend that was named but cannot work is an error that gives its reason; it is never silently replaced.
- * Discovery runs once per class loader; a provider compiled for a newer JDK is recorded as unavailable with
- * that reason instead of breaking discovery.
+ * Discovery runs once per class loader, on the class path and the module path; a backend that cannot work here
+ * says why by its {@link ShmBackend#unavailabilityCause()}, and a provider that cannot even be instantiated is
+ * named in the error instead of breaking discovery.
  */
 public final class ShmBackends {
 
     /** System property naming the backend to use: {@code panama}, {@code jna} or {@code jnr}. */
     public static final String PROPERTY = "ntpdshm.backend";
 
-    /** A backend found on the class path, usable or not. */
+    /** A backend found on the class path or the module path, usable or not. */
     public static final class Candidate {
-        private final String name;
-        private final int priority;
         private final ShmBackend backend;
-        private volatile Optional<String> unavailabilityCause;
+        private volatile Optional<Throwable> unavailabilityCause;
 
-        Candidate(String name, int priority, ShmBackend backend, String unavailabilityCause) {
-            this.name = name;
-            this.priority = priority;
+        Candidate(ShmBackend backend) {
             this.backend = backend;
-            this.unavailabilityCause = backend == null ? Optional.of(unavailabilityCause) : null;
         }
 
         /** {@return the backend's name} */
         public String name() {
-            return name;
+            return backend.name();
         }
 
         /** {@return its priority; higher is chosen first} */
         public int priority() {
-            return priority;
+            return backend.priority();
         }
 
         /** {@return whether it can work in this JVM} */
@@ -60,46 +57,48 @@ public final class ShmBackends {
         }
 
         /**
-         * Why it cannot work here, or empty. Asked of the backend on first call only, so that a backend nobody
-         * chose never links native code (and never makes the JDK warn about it).
+         * Why it cannot work here, or empty: the backend's {@link ShmBackend#unavailabilityCause()}, whose
+         * message is one line for a user and whose cause is what the JDK or the library threw. Asked of the
+         * backend on first call only, so that a backend nobody chose never links native code (and never makes
+         * the JDK warn about it).
          *
          * @return the reason, or empty
          */
-        public Optional<String> unavailabilityCause() {
-            Optional<String> cause = unavailabilityCause;
+        public Optional<Throwable> unavailabilityCause() {
+            Optional<Throwable> cause = unavailabilityCause;
             if (cause == null) {
                 try {
                     cause = backend.unavailabilityCause();
                 } catch (RuntimeException | LinkageError e) {
-                    cause = Optional.of("cannot initialise: " + e);
+                    cause = Optional.of(new Unavailability("cannot initialise: " + e, e));
                 }
                 unavailabilityCause = cause;
             }
             return cause;
         }
 
-        /** {@return the backend, if it could be loaded at all} */
-        public Optional<ShmBackend> backend() {
-            return Optional.ofNullable(backend);
+        /** {@return the backend} */
+        public ShmBackend backend() {
+            return backend;
         }
 
         @Override
         public String toString() {
-            if (backend == null) {
-                return name + ": " + unavailabilityCause().get();
-            }
-            return name + " (priority " + priority + ")" + unavailabilityCause().map(c -> ": " + c).orElse("");
+            return name() + " (priority " + priority() + ")"
+                    + unavailabilityCause().map(c -> ": " + Unavailability.reason(c)).orElse("");
         }
     }
 
     private static final class Holder {
-        static final List<Candidate> CANDIDATES = discover();
+        /** Providers that could not even be instantiated (a broken jar, a third party's bug): said in errors. */
+        static final List<Throwable> BROKEN = new ArrayList<>();
+        static final List<Candidate> CANDIDATES = discover(BROKEN);
     }
 
     private ShmBackends() {
     }
 
-    /** {@return every backend found, usable or not, highest priority first} */
+    /** {@return every backend found, usable or not, each name once, highest priority first} */
     public static List<Candidate> candidates() {
         return Holder.CANDIDATES;
     }
@@ -122,22 +121,24 @@ public final class ShmBackends {
         if (name != null && !name.trim().isEmpty()) {
             String wanted = name.trim().toLowerCase(Locale.ROOT);
             for (Candidate c : all) {
-                if (c.name.equals(wanted)) {
+                if (c.name().equals(wanted)) {
                     if (c.isAvailable()) {
                         logChoice(c, all, source + " by name");
-                        return c.backend;
+                        return c.backend();
                     }
                     throw new NtpdShmException("backend", -1, 0, 0, "the ntpdshm backend '" + wanted + "' " + source
-                            + " cannot work here: " + c.unavailabilityCause().get() + ". " + advice(all));
+                            + " cannot work here: " + Unavailability.reason(c.unavailabilityCause().get()) + ". "
+                            + advice(all));
                 }
             }
             throw new NtpdShmException("backend", -1, 0, 0, "the ntpdshm backend '" + wanted + "' " + source
-                    + " is not on the class path (add io.github.ntpdshm:ntpdshm-" + wanted + "). " + advice(all));
+                    + " is not on the class path or the module path (add io.github.ntpdshm:ntpdshm-" + wanted + "). "
+                    + advice(all));
         }
         for (Candidate c : all) {
             if (c.isAvailable()) {
                 logChoice(c, all, "the highest priority that works here");
-                return c.backend;
+                return c.backend();
             }
         }
         throw new NtpdShmException("backend", -1, 0, 0, "no usable ntpdshm backend. " + advice(all));
@@ -148,69 +149,50 @@ public final class ShmBackends {
 
     /** Which backend was chosen and why the others were not, at DEBUG, once per choice: --verbose shows it. */
     private static void logChoice(Candidate chosen, List<Candidate> all, String why) {
-        if (!LOG.isLoggable(System.Logger.Level.DEBUG) || !LOGGED.add(chosen.name + why)) {
+        if (!LOG.isLoggable(System.Logger.Level.DEBUG) || !LOGGED.add(chosen.name() + why)) {
             return;
         }
-        LOG.log(System.Logger.Level.DEBUG, "backend " + chosen.name + " (priority " + chosen.priority + ") chosen: "
-                + why);
+        LOG.log(System.Logger.Level.DEBUG, "backend " + chosen + " chosen: " + why);
         for (Candidate c : all) {
             if (c != chosen) {
-                LOG.log(System.Logger.Level.DEBUG, "backend " + c.name + " (priority " + c.priority + ") "
-                        + c.unavailabilityCause().map(r -> "skipped: " + r).orElse("available, not chosen"));
+                LOG.log(System.Logger.Level.DEBUG, "backend " + c.name() + " (priority " + c.priority() + ") "
+                        + c.unavailabilityCause().map(r -> "skipped: " + Unavailability.reason(r))
+                                .orElse("available, not chosen"));
             }
+        }
+        for (Throwable b : Holder.BROKEN) {
+            LOG.log(System.Logger.Level.DEBUG, "a backend could not be instantiated: " + b);
         }
     }
 
     private static String advice(List<Candidate> all) {
         String found = all.isEmpty() ? "none" : all.stream().map(Candidate::toString).collect(Collectors.joining("; "));
-        return "Found: " + found + ". Add io.github.ntpdshm:ntpdshm-panama (Java 22+, run with"
-                + " --enable-native-access=ALL-UNNAMED), ntpdshm-jna or ntpdshm-jnr (Java 11+) to the class path.";
+        String broken = Holder.BROKEN.isEmpty() ? "" : " Providers that could not be instantiated: "
+                + Holder.BROKEN.stream().map(Unavailability::reason).collect(Collectors.joining("; ")) + ".";
+        return "Found: " + found + "." + broken + " Add io.github.ntpdshm:ntpdshm-panama (Java 22+, run with"
+                + " --enable-native-access=ALL-UNNAMED), ntpdshm-jna or ntpdshm-jnr (Java 11+) to the class path or the module path.";
     }
 
-    private static List<Candidate> discover() {
+    private static List<Candidate> discover(List<Throwable> broken) {
         List<Candidate> found = new ArrayList<>();
-        ClassLoader loader = ShmBackends.class.getClassLoader();
-        Iterator<ShmBackend> it = ServiceLoader.load(ShmBackend.class, loader).iterator();
-        // A provider compiled for a newer JDK makes hasNext() or next() throw; note it and carry on.
+        Iterator<ShmBackend> it = ServiceLoader.load(ShmBackend.class, ShmBackends.class.getClassLoader()).iterator();
+        // A provider that cannot be instantiated makes hasNext() or next() throw; note it and carry on. Every
+        // built-in provider loads on Java 11 and says by unavailabilityCause() when it cannot work.
         for (int guard = 0; guard < 64; guard++) {
             try {
                 if (!it.hasNext()) {
                     break;
                 }
                 ShmBackend b = it.next();
-                String name = b.name();
-                if (found.stream().anyMatch(c -> c.name.equals(name))) {
-                    continue;
+                // the same backend twice (a jar on both paths, or inside a fat jar too) is listed once
+                if (found.stream().noneMatch(c -> c.name().equals(b.name()))) {
+                    found.add(new Candidate(b));
                 }
-                found.add(new Candidate(name, b.priority(), b, null));
             } catch (ServiceConfigurationError | LinkageError e) {
-                found.add(unloadable(e));
+                broken.add(e);
             }
         }
         found.sort(Comparator.comparingInt(Candidate::priority).reversed());
         return Collections.unmodifiableList(found);
-    }
-
-    private static Candidate unloadable(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = String.valueOf(e.getMessage()) + " " + root;
-        String name = "unknown";
-        for (String n : new String[] {"panama", "jna", "jnr"}) {
-            // class names appear dotted in ServiceConfigurationError, slashed in UnsupportedClassVersionError
-            if (text.contains(".ntpdshm." + n + ".") || text.contains("/ntpdshm/" + n + "/")) {
-                name = n;
-            }
-        }
-        String cause;
-        if (root instanceof UnsupportedClassVersionError) {
-            cause = "needs a newer Java than this one (" + System.getProperty("java.version") + ")"
-                    + (name.equals("panama") ? ": Panama needs Java 22 or newer" : "") + " [" + root.getMessage() + "]";
-        } else {
-            cause = "could not be loaded: " + root;
-        }
-        return new Candidate(name, Integer.MIN_VALUE, null, cause);
     }
 }

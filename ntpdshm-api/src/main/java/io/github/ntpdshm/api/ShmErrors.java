@@ -3,16 +3,17 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.EACCES;
-import static io.github.ntpdshm.api.NtpdShmException.EIDRM;
-import static io.github.ntpdshm.api.NtpdShmException.EINVAL;
-import static io.github.ntpdshm.api.NtpdShmException.EMFILE;
-import static io.github.ntpdshm.api.NtpdShmException.ENFILE;
-import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
-import static io.github.ntpdshm.api.NtpdShmException.ENOMEM;
-import static io.github.ntpdshm.api.NtpdShmException.ENOSPC;
-import static io.github.ntpdshm.api.NtpdShmException.EPERM;
-import static io.github.ntpdshm.api.NtpdShmException.hex;
+import io.github.ntpdshm.internal.Errno;
+import static io.github.ntpdshm.internal.Errno.EACCES;
+import static io.github.ntpdshm.internal.Errno.EIDRM;
+import static io.github.ntpdshm.internal.Errno.EINVAL;
+import static io.github.ntpdshm.internal.Errno.EMFILE;
+import static io.github.ntpdshm.internal.Errno.ENFILE;
+import static io.github.ntpdshm.internal.Errno.ENOENT;
+import static io.github.ntpdshm.internal.Errno.ENOMEM;
+import static io.github.ntpdshm.internal.Errno.ENOSPC;
+import static io.github.ntpdshm.internal.Errno.EPERM;
+import static io.github.ntpdshm.internal.Texts.hex;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,8 @@ final class ShmErrors {
 
     /** {@link #where} followed by {@code errno}'s name and text. */
     static String where(String op, ShmOptions o, int errno, String backend) {
-        return where(op, o, backend) + NtpdShmException.errnoName(errno) + " ("
-                + NtpdShmException.errnoText(errno) + "); ";
+        return where(op, o, backend) + Errno.name(errno) + " ("
+                + Errno.text(errno) + "); ";
     }
 
     /**

@@ -3,7 +3,7 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.hex;
+import static io.github.ntpdshm.internal.Texts.hex;
 
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;

@@ -3,9 +3,9 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.EIDRM;
-import static io.github.ntpdshm.api.NtpdShmException.EINVAL;
-import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
+import static io.github.ntpdshm.internal.Errno.EIDRM;
+import static io.github.ntpdshm.internal.Errno.EINVAL;
+import static io.github.ntpdshm.internal.Errno.ENOENT;
 
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;

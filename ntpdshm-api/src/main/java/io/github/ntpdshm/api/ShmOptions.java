@@ -3,6 +3,8 @@
  */
 package io.github.ntpdshm.api;
 
+import io.github.ntpdshm.internal.Texts;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -127,7 +129,7 @@ public final class ShmOptions {
 
     @Override
     public String toString() {
-        return "ShmOptions[unit=" + unit + ", key=" + NtpdShmException.hex(key())
+        return "ShmOptions[unit=" + unit + ", key=" + Texts.hex(key())
                 + ", layout=" + (layout == null ? "inferred" : layout.name())
                 + ", create=" + create + ", permissions=0" + Integer.toOctalString(permissions)
                 + ", readOnly=" + readOnly + ", backend=" + (backend == null ? "auto" : backend) + "]";
@@ -161,8 +163,8 @@ public final class ShmOptions {
         public Builder keyBase(int keyBase) {
             long key = (long) keyBase + unit;
             if (keyBase < 1 || key > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("key base " + NtpdShmException.hex(keyBase) + " with unit " + unit
-                        + " gives key " + (key == 0 ? "0 (IPC_PRIVATE)" : keyBase < 1 ? NtpdShmException.hex((int) key)
+                throw new IllegalArgumentException("key base " + Texts.hex(keyBase) + " with unit " + unit
+                        + " gives key " + (key == 0 ? "0 (IPC_PRIVATE)" : keyBase < 1 ? Texts.hex((int) key)
                         + " from a key base below 0x1" : "beyond 0x7fffffff")
                         + "; choose a key base between 0x1 and 0x" + Integer.toHexString(Integer.MAX_VALUE - MAX_UNIT));
             }

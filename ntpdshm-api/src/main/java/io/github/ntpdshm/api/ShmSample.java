@@ -3,6 +3,7 @@
  */
 package io.github.ntpdshm.api;
 
+import io.github.ntpdshm.internal.Texts;
 import java.time.Instant;
 
 /**
@@ -40,40 +41,11 @@ public final class ShmSample extends ShmSampleView {
                 receiveTimeStampUSec, receiveTimeStampNSec, leap, precision, nsamples);
     }
 
-
-
-
-
-
-
-
-
-
-
-
     /**
-     * {@code (aSec, aNanos) - (bSec, bNanos)} in nanoseconds, saturating at {@link Long#MIN_VALUE} and
-     * {@link Long#MAX_VALUE}: seconds from a hostile segment may be anything a {@code time_t} holds.
+     * Whether nanoseconds are a saturated value of a difference, as {@link ShmSampleView#offsetNanos()} gives, i.e.
+     * out of range.
      *
-     * @param aSec   seconds of the first time
-     * @param aNanos nanoseconds of the first time
-     * @param bSec   seconds of the second time
-     * @param bNanos nanoseconds of the second time
-     * @return the difference in nanoseconds, saturated
-     */
-    public static long differenceNanos(long aSec, long aNanos, long bSec, long bNanos) {
-        try {
-            return Math.addExact(Math.multiplyExact(Math.subtractExact(aSec, bSec), 1_000_000_000L), aNanos - bNanos);
-        } catch (ArithmeticException e) {
-            // only hostile seconds get here, hundreds of years apart: the seconds alone decide the sign
-            return aSec < bSec ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    /**
-     * Whether nanoseconds are a saturated value of {@link #differenceNanos}, i.e. out of range.
-     *
-     * @param nanos a result of {@link #differenceNanos}
+     * @param nanos a difference in nanoseconds, such as {@link ShmSampleView#offsetNanos()}
      * @return true for {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE}
      */
     public static boolean isSaturated(long nanos) {
@@ -118,7 +90,7 @@ public final class ShmSample extends ShmSampleView {
         long offset = offsetNanos();
         return "ShmSample[clock=" + timeStamp(clockTimeStampSec, clockNanos())
                 + " receive=" + timeStamp(receiveTimeStampSec, receiveNanos())
-                + " offset=" + (isSaturated(offset) ? "(out of range)" : formatSeconds(offset) + "s") + " leap=" + leap + " precision=" + precision
+                + " offset=" + (isSaturated(offset) ? "(out of range)" : Texts.seconds(offset) + "s") + " leap=" + leap + " precision=" + precision
                 + " mode=" + mode + " count=" + count + " nsamples=" + nsamples
                 + (hasNanoseconds() ? "" : " (microseconds only)") + "]";
     }
@@ -163,17 +135,6 @@ public final class ShmSample extends ShmSampleView {
             return filled;
         }
 
-
-
-
-
-
-
-
-
-
-
-
         /**
          * An immutable copy.
          *
@@ -196,25 +157,4 @@ public final class ShmSample extends ShmSampleView {
         }
     }
 
-    /**
-     * Nanoseconds as signed seconds with nine decimals.
-     *
-     * @param nanos a duration in nanoseconds
-     * @return e.g. {@code -1.000000000}, {@code +0.500000000}
-     */
-    public static String formatSeconds(long nanos) {
-        return (nanos < 0 ? "-" : "+") + formatMagnitude(nanos);
-    }
-
-    /**
-     * The magnitude of nanoseconds as seconds with nine decimals, no sign; exact for every long.
-     *
-     * @param nanos a duration in nanoseconds
-     * @return e.g. {@code 1.000000000} for -1 s or 1 s
-     */
-    public static String formatMagnitude(long nanos) {
-        long abs = nanos < 0 ? -nanos : nanos;  // Long.MIN_VALUE stays itself: read it as unsigned 2^63
-        return Long.toUnsignedString(Long.divideUnsigned(abs, 1_000_000_000L)) + "."
-                + String.format("%09d", Long.remainderUnsigned(abs, 1_000_000_000L));
-    }
 }

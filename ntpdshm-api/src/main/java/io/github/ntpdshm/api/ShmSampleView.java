@@ -3,6 +3,7 @@
  */
 package io.github.ntpdshm.api;
 
+import io.github.ntpdshm.internal.Nanos;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -123,7 +124,7 @@ public abstract class ShmSampleView {
      * sign.
      */
     public final long offsetNanos() {
-        return ShmSample.differenceNanos(clockTimeStampSec, clockNanos(), receiveTimeStampSec, receiveNanos());
+        return Nanos.difference(clockTimeStampSec, clockNanos(), receiveTimeStampSec, receiveNanos());
     }
 
     /** {@return {@link #offsetNanos()} as a duration; negative when the reference clock is behind} */

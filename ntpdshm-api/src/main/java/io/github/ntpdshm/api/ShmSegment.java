@@ -3,6 +3,8 @@
  */
 package io.github.ntpdshm.api;
 
+import io.github.ntpdshm.internal.Texts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -212,7 +214,7 @@ public final class ShmSegment {
 
     @Override
     public String toString() {
-        return "ShmSegment[key=" + NtpdShmException.hex(key) + " shmid=" + shmid + " perms=0"
+        return "ShmSegment[key=" + Texts.hex(key) + " shmid=" + shmid + " perms=0"
                 + Integer.toOctalString(permissions()) + " size=" + size + " uid=" + uid + " nattch=" + nattch
                 + " cpid=" + cpid + " lpid=" + lpid + (isMarkedForRemoval() ? " dest" : "") + "]";
     }

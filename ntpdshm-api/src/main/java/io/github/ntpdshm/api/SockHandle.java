@@ -3,19 +3,20 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.EACCES;
-import static io.github.ntpdshm.api.NtpdShmException.EADDRINUSE;
-import static io.github.ntpdshm.api.NtpdShmException.EAGAIN;
-import static io.github.ntpdshm.api.NtpdShmException.ECONNREFUSED;
-import static io.github.ntpdshm.api.NtpdShmException.EMFILE;
-import static io.github.ntpdshm.api.NtpdShmException.EMSGSIZE;
-import static io.github.ntpdshm.api.NtpdShmException.ENFILE;
-import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
-import static io.github.ntpdshm.api.NtpdShmException.ENOTDIR;
-import static io.github.ntpdshm.api.NtpdShmException.ENOTSOCK;
-import static io.github.ntpdshm.api.NtpdShmException.EPERM;
-import static io.github.ntpdshm.api.NtpdShmException.EPROTOTYPE;
+import static io.github.ntpdshm.internal.Errno.EACCES;
+import static io.github.ntpdshm.internal.Errno.EADDRINUSE;
+import static io.github.ntpdshm.internal.Errno.EAGAIN;
+import static io.github.ntpdshm.internal.Errno.ECONNREFUSED;
+import static io.github.ntpdshm.internal.Errno.EMFILE;
+import static io.github.ntpdshm.internal.Errno.EMSGSIZE;
+import static io.github.ntpdshm.internal.Errno.ENFILE;
+import static io.github.ntpdshm.internal.Errno.ENOENT;
+import static io.github.ntpdshm.internal.Errno.ENOTDIR;
+import static io.github.ntpdshm.internal.Errno.ENOTSOCK;
+import static io.github.ntpdshm.internal.Errno.EPERM;
+import static io.github.ntpdshm.internal.Errno.EPROTOTYPE;
 
+import io.github.ntpdshm.internal.Errno;
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
 
@@ -111,7 +112,7 @@ final class SockHandle implements ChronySock {
                 advice = "see socket(2), sendto(2) and unix(7).";
         }
         return new NtpdShmException(op, -1, 0, errno, op + " failed for socket " + path + " (backend " + b.name()
-                + "): " + NtpdShmException.errnoName(errno) + " (" + NtpdShmException.errnoText(errno) + "); "
+                + "): " + Errno.name(errno) + " (" + Errno.text(errno) + "); "
                 + advice);
     }
 

@@ -3,11 +3,12 @@
  */
 package io.github.ntpdshm.api;
 
-import static io.github.ntpdshm.api.NtpdShmException.EAGAIN;
-import static io.github.ntpdshm.api.NtpdShmException.ECONNREFUSED;
-import static io.github.ntpdshm.api.NtpdShmException.EINTR;
-import static io.github.ntpdshm.api.NtpdShmException.ENOENT;
+import static io.github.ntpdshm.internal.Errno.EAGAIN;
+import static io.github.ntpdshm.internal.Errno.ECONNREFUSED;
+import static io.github.ntpdshm.internal.Errno.EINTR;
+import static io.github.ntpdshm.internal.Errno.ENOENT;
 
+import io.github.ntpdshm.internal.Errno;
 import io.github.ntpdshm.spi.ErrnoException;
 import io.github.ntpdshm.spi.ShmBackend;
 
@@ -69,7 +70,7 @@ public final class SockReceiver implements AutoCloseable {
         ShmBackend b = ShmBackends.select(o.backend().orElse(null));
         UnixAddress address = new UnixAddress(o.path());
         if (isListening(b, o)) {
-            throw new NtpdShmException("bind", -1, 0, NtpdShmException.EADDRINUSE, "bind failed for socket "
+            throw new NtpdShmException("bind", -1, 0, Errno.EADDRINUSE, "bind failed for socket "
                     + o.path() + " (backend " + b.name() + "): something already listens there (chronyd with"
                     + " `refclock SOCK " + o.path() + "`, or another monitor); binding it anew would take its samples."
                     + " Stop it, or choose another path.");
@@ -80,7 +81,7 @@ public final class SockReceiver implements AutoCloseable {
                 Files.delete(o.path());  // a stale socket: nothing answered the probe
             }
         } catch (IOException e) {
-            throw new NtpdShmException("bind", -1, 0, NtpdShmException.EACCES, "cannot remove the stale socket "
+            throw new NtpdShmException("bind", -1, 0, Errno.EACCES, "cannot remove the stale socket "
                     + o.path() + ": " + e);
         }
         int fd = SockHandle.openSocket(b, o);
@@ -179,7 +180,7 @@ public final class SockReceiver implements AutoCloseable {
         try {
             Files.deleteIfExists(options.path());
         } catch (IOException e) {
-            throw new NtpdShmException("close", -1, 0, NtpdShmException.EACCES, "cannot remove the socket file "
+            throw new NtpdShmException("close", -1, 0, Errno.EACCES, "cannot remove the socket file "
                     + options.path() + ": " + e);
         }
     }

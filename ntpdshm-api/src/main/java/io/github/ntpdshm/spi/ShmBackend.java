@@ -10,9 +10,11 @@ import java.util.Optional;
  * A way to reach the System V shared-memory calls from Java: the only thing a backend does.
  *
  * <p>Backends are found with {@link java.util.ServiceLoader} (register the implementation in
- * {@code META-INF/services/io.github.ntpdshm.spi.ShmBackend}); they need a public no-argument constructor that
- * does no native work. They attach, detach and expose memory; the layout, the write sequence, the read
- * algorithm and the error messages live in the API module, so every backend behaves the same.
+ * {@code META-INF/services/io.github.ntpdshm.spi.ShmBackend}, and with {@code provides} in a module's
+ * {@code module-info}); they need a public no-argument constructor that does no native work. Most extend
+ * {@link NativeBackend}, which leaves them only their native bindings. They attach, detach and expose memory;
+ * the layout, the write sequence, the read algorithm and the error messages live in the API module, so every
+ * backend behaves the same.
  *
  * <p>Every method that calls the kernel throws {@link ErrnoException} carrying {@code errno} when the call fails;
  * errno must be read only after a failing return.
@@ -54,11 +56,13 @@ public interface ShmBackend {
 
     /**
      * Why this backend cannot work in this JVM (JDK too old, library missing, native access denied), or empty
-     * when it can. Computed once and kept; must not throw.
+     * when it can, as netty's {@code Epoll.unavailabilityCause()}: computed once and kept; must not throw. Its
+     * message is one line for a user; an {@link Unavailability} says what to do and carries what was thrown as
+     * its cause. {@link NativeBackend} implements it.
      *
      * @return the reason, or empty
      */
-    Optional<String> unavailabilityCause();
+    Optional<Throwable> unavailabilityCause();
 
     /**
      * {@code shmget(key, size, shmflg)}.

@@ -4,12 +4,36 @@
 package io.github.ntpdshm.spi;
 
 /**
- * One-line reasons why a backend cannot work, for {@link ShmBackend#unavailabilityCause()}: the same wording
- * for every backend when native access is denied or a native library cannot be loaded.
+ * Why a backend cannot work in this JVM, as {@link ShmBackend#unavailabilityCause()} returns it: a one-line
+ * message that says what is missing and what to do, and as its cause what the JDK or the native library threw.
+ * The factories give every backend the same wording for the same trouble.
  */
-public final class Unavailability {
+public final class Unavailability extends Exception {
+    private static final long serialVersionUID = 1L;
 
-    private Unavailability() {
+    /**
+     * A reason.
+     *
+     * @param message one line: what is missing, and what to do
+     * @param cause   what was thrown, or {@code null}
+     */
+    public Unavailability(String message, Throwable cause) {
+        // where the probe ran says nothing: the message and the cause's trace do
+        super(message, cause, false, false);
+    }
+
+    /**
+     * The reason a backend needs a newer Java than this one.
+     *
+     * @param backend the backend, e.g. {@code "Panama"}
+     * @param feature the Java feature release it needs, e.g. 22
+     * @param why     what it uses from that release, e.g. {@code "java.lang.foreign"}
+     * @return the reason
+     */
+    public static Unavailability needsJava(String backend, int feature, String why) {
+        return new Unavailability(backend + " needs Java " + feature + " or newer (" + why + "); this is Java "
+                + System.getProperty("java.version") + ": run on Java " + feature + "+, or use another backend",
+                null);
     }
 
     /**
@@ -22,41 +46,62 @@ public final class Unavailability {
      *                     {@code "jffi"} for jnr-ffi
      * @param loadAdvice   what could not be loaded and what to check, used when the root cause is an
      *                     {@link UnsatisfiedLinkError}
-     * @return one line, without a stack trace
+     * @return the reason, with {@code e} as its cause
      */
-    public static String explain(Throwable e, String library, String nativeCaller, String loadAdvice) {
+    public static Unavailability explain(Throwable e, String library, String nativeCaller, String loadAdvice) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof IllegalCallerException || String.valueOf(t.getMessage()).contains("native access")) {
-                return nativeAccessDenied(nativeCaller, t);
+                return nativeAccessDenied(nativeCaller, e);
             }
         }
         Throwable root = rootCause(e);
         if (root instanceof UnsatisfiedLinkError) {
-            return library + " could not load " + loadAdvice + " [" + firstLine(root) + "]";
+            return new Unavailability(library + " could not load " + loadAdvice + " [" + firstLine(root) + "]", e);
         }
-        return library + " could not be initialised [" + firstLine(root) + "]";
+        return new Unavailability(library + " could not be initialised [" + firstLine(root) + "]", e);
     }
 
     /**
      * The reason when the JDK denies native access.
      *
      * @param library the code making the native call
-     * @param t       what the JDK threw
-     * @return one line, with what to do
+     * @param e       what the JDK threw
+     * @return the reason, with {@code e} as its cause
      */
-    public static String nativeAccessDenied(String library, Throwable t) {
-        return "native access is denied to " + library + "; run with --enable-native-access=ALL-UNNAMED (or name the"
-                + " module holding " + library + "), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable"
-                + " jar's manifest [" + firstLine(t) + "]";
+    public static Unavailability nativeAccessDenied(String library, Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof IllegalCallerException) && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return new Unavailability("native access is denied to " + library + "; run with"
+                + " --enable-native-access=ALL-UNNAMED (on the module path: name the module holding " + library
+                + "), or add 'Enable-Native-Access: ALL-UNNAMED' to an executable jar's manifest [" + firstLine(t)
+                + "]", e);
     }
 
     /**
-     * The innermost cause.
+     * The reason a library the backend links is missing.
      *
-     * @param e a throwable
-     * @return its innermost cause, or itself
+     * @param e      the {@link NoClassDefFoundError} (or other) that says which class is missing
+     * @param advice which artifacts to add
+     * @return the reason, with {@code e} as its cause
      */
-    public static Throwable rootCause(Throwable e) {
+    public static Unavailability missing(Throwable e, String advice) {
+        return new Unavailability(advice + " [" + e.getMessage() + "]", e);
+    }
+
+    /**
+     * The reason as one line, for any throwable a backend may give: the message of an {@code Unavailability},
+     * else the first line of its {@code toString()}.
+     *
+     * @param cause what {@link ShmBackend#unavailabilityCause()} returned
+     * @return one line
+     */
+    public static String reason(Throwable cause) {
+        return cause instanceof Unavailability ? cause.getMessage() : firstLine(cause);
+    }
+
+    private static Throwable rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -64,14 +109,8 @@ public final class Unavailability {
         return root;
     }
 
-    /**
-     * The first line of a throwable's {@code toString()}: some libraries put a whole stack trace in a message, and
-     * a reason is one line.
-     *
-     * @param t a throwable
-     * @return its first line
-     */
-    public static String firstLine(Throwable t) {
+    /** The first line of {@code toString()}: some libraries put a whole stack trace in a message. */
+    private static String firstLine(Throwable t) {
         String s = t.toString().trim();
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl).trim();

@@ -3,6 +3,8 @@
  */
 package io.github.ntpdshm.api;
 
+import io.github.ntpdshm.internal.Texts;
+import io.github.ntpdshm.internal.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,9 +75,9 @@ class ApiTest {
         assertFalse(us.hasNanoseconds());
         assertEquals(Instant.ofEpochSecond(100, 123_456_000), us.clockTimeStamp());
         assertTrue(us.toString().contains("microseconds only"), us.toString());
-        assertEquals("-1.000000000", ShmSample.formatSeconds(-1_000_000_000L));
-        assertEquals("+0.000123456", ShmSample.formatSeconds(123_456));
-        assertEquals("-9223372036.854775808", ShmSample.formatSeconds(Long.MIN_VALUE), "Math.abs would stay negative");
+        assertEquals("-1.000000000", Texts.seconds(-1_000_000_000L));
+        assertEquals("+0.000123456", Texts.seconds(123_456));
+        assertEquals("-9223372036.854775808", Texts.seconds(Long.MIN_VALUE), "Math.abs would stay negative");
     }
 
     @Test
@@ -105,9 +107,9 @@ class ApiTest {
 
     @Test
     void errnoNamesAndTexts() {
-        assertEquals("EACCES", NtpdShmException.errnoName(13));
-        assertEquals("Invalid argument", NtpdShmException.errnoText(22));
-        assertEquals("errno 99", NtpdShmException.errnoName(99));
-        assertEquals("0x4e545030", NtpdShmException.hex(ShmOptions.DEFAULT_KEY_BASE));
+        assertEquals("EACCES", Errno.name(13));
+        assertEquals("Invalid argument", Errno.text(22));
+        assertEquals("errno 99", Errno.name(99));
+        assertEquals("0x4e545030", Texts.hex(ShmOptions.DEFAULT_KEY_BASE));
     }
 }

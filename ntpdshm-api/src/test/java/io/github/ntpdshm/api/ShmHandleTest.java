@@ -3,6 +3,7 @@
  */
 package io.github.ntpdshm.api;
 
+import io.github.ntpdshm.internal.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -159,6 +160,6 @@ class ShmHandleTest {
         assertTrue(e.getMessage().contains("cannot read /proc/sysvipc/shm"), e.getMessage());
         e = assertThrows(NtpdShmException.class, () -> ShmOpener.find("panama", "stat", ShmOptions.of(2), 7,
                 Optional.of(Collections.emptyList())));
-        assertEquals(NtpdShmException.EIDRM, e.errno(), "a readable table without the id: removed");
+        assertEquals(Errno.EIDRM, e.errno(), "a readable table without the id: removed");
     }
 }

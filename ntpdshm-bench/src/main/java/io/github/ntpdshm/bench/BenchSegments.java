@@ -6,6 +6,7 @@ package io.github.ntpdshm.bench;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmBackends;
 import io.github.ntpdshm.api.ShmOptions;
+import io.github.ntpdshm.spi.Unavailability;
 
 import java.security.SecureRandom;
 
@@ -37,7 +38,7 @@ final class BenchSegments {
             if (c.name().equals(backend)) {
                 if (!c.isAvailable()) {
                     throw new UnsupportedOperationException("backend " + backend + " cannot run on Java "
-                            + Runtime.version() + ": " + c.unavailabilityCause().orElse("?")
+                            + Runtime.version() + ": " + c.unavailabilityCause().map(Unavailability::reason).orElse("?")
                             + "; leave it out with -p backend=" + Backends.available());
                 }
                 return;

@@ -8,6 +8,7 @@ import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.internal.Texts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -188,6 +189,6 @@ final class Feed extends ShmCommand {
 
     /** {@code - 1.000000000 s} / {@code + 0.5 s} for the header. */
     static String sign(long nanos) {
-        return (nanos < 0 ? "- " : "+ ") + ShmSample.formatMagnitude(nanos) + " s";
+        return (nanos < 0 ? "- " : "+ ") + Texts.magnitude(nanos) + " s";
     }
 }

@@ -3,8 +3,8 @@
  */
 package io.github.ntpdshm.cli;
 
-import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmSample;
+import io.github.ntpdshm.internal.Texts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ final class Fmt {
 
     /** Signed seconds with nine decimals and no plus sign, valid as a JSON number: {@code -1.000000000}. */
     static String seconds(long nanos) {
-        return (nanos < 0 ? "-" : "") + ShmSample.formatMagnitude(nanos);
+        return (nanos < 0 ? "-" : "") + Texts.magnitude(nanos);
     }
 
     /** Seconds for people: {@code +0.500000000 s}, {@code -1.000000000 s}. */
@@ -58,7 +58,7 @@ final class Fmt {
     }
 
     static String hex(int key) {
-        return NtpdShmException.hex(key);
+        return Texts.hex(key);
     }
 
     static String octal(int permissions) {

@@ -5,6 +5,7 @@ package io.github.ntpdshm.cli;
 
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmSample;
+import io.github.ntpdshm.internal.Nanos;
 
 import java.time.Instant;
 
@@ -50,7 +51,7 @@ final class Raw {
     }
 
     long ageNanos(Instant now) {
-        return ShmSample.differenceNanos(now.getEpochSecond(), now.getNano(), sample.receiveTimeStampSec(),
+        return Nanos.difference(now.getEpochSecond(), now.getNano(), sample.receiveTimeStampSec(),
                 sample.receiveNanos());
     }
 

@@ -4,9 +4,9 @@
 package io.github.ntpdshm.cli;
 
 import io.github.ntpdshm.api.NtpdShm;
-import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.internal.Errno;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +34,7 @@ final class Remove extends ShmCommand {
         String which = "unit " + unit + " (key " + Fmt.hex(key) + ")";
         Optional<ShmSegment> seg = ShmSegment.ofKey(key);
         if (!seg.isPresent()) {
-            throw new CliException("no segment for " + which + ": ENOENT (" + NtpdShmException.errnoText(NtpdShmException.ENOENT)
+            throw new CliException("no segment for " + which + ": ENOENT (" + Errno.text(Errno.ENOENT)
                     + "); nothing to remove. `ntpdshm list" + keyBaseArg() + "` shows the units that exist.");
         }
         ShmSegment s = seg.get();

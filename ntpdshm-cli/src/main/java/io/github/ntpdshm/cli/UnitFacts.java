@@ -8,6 +8,7 @@ import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.internal.Nanos;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -200,7 +201,7 @@ final class UnitFacts {
 
     /** now - receive time at the moment of the read, nanoseconds. */
     long ageNanos() {
-        return ShmSample.differenceNanos(Math.floorDiv(readAtNanos, 1_000_000_000L),
+        return Nanos.difference(Math.floorDiv(readAtNanos, 1_000_000_000L),
                 Math.floorMod(readAtNanos, 1_000_000_000L), raw.sample.receiveTimeStampSec(), raw.sample.receiveNanos());
     }
 

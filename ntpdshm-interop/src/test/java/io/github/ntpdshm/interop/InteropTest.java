@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ntpdshm.api.NtpdShm;
-import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmRead;
@@ -17,6 +16,7 @@ import io.github.ntpdshm.api.SockOptions;
 import io.github.ntpdshm.conformance.CPeer;
 import io.github.ntpdshm.conformance.OtherUser;
 import io.github.ntpdshm.conformance.TestSegments;
+import io.github.ntpdshm.internal.Texts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -427,7 +427,7 @@ class InteropTest {
         String out = seg.isPresent() ? runAsNobody(specs) : "";
         for (String backend : BACKENDS) {
             SUMMARY.check(peer + ", as nobody", backend, "LP64 96", () -> {
-                assertTrue(seg.isPresent(), "the daemon did not create " + NtpdShmException.hex(key));
+                assertTrue(seg.isPresent(), "the daemon did not create " + Texts.hex(key));
                 ShmSegment s = seg.get();
                 assertTrue(s.uid() == 0 && s.permissions() == perms && s.size() == 96,
                         "expected root " + Integer.toOctalString(perms) + " 96 bytes: " + s);
@@ -680,7 +680,7 @@ class InteropTest {
                     assertTrue(ntp0.values().stream().map(x -> x.sample().get()).distinct().count() == 1,
                             "the three backends read different samples: " + ntp0);
                     return seen + "NTP0 from NMEA: clock " + s.clockTimeStampSec() + ".000000000, offset "
-                            + ShmSample.formatSeconds(s.offsetNanos()) + " s (sentences sent " + NmeaFeeder.LAG_MILLIS
+                            + Texts.seconds(s.offsetNanos()) + " s (sentences sent " + NmeaFeeder.LAG_MILLIS
                             + " ms after the second), same sample through every backend";
                 });
             }

@@ -3,10 +3,10 @@
  */
 package io.github.ntpdshm.interop;
 
-import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmSegment;
 import io.github.ntpdshm.conformance.CPeer;
+import io.github.ntpdshm.internal.Texts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,10 +57,10 @@ final class RealUnits {
                 continue;
             }
             if (s.attachCount() > 0) {
-                problems.add("segment " + NtpdShmException.hex(s.key()) + " is attached by " + s.attachCount()
+                problems.add("segment " + Texts.hex(s.key()) + " is attached by " + s.attachCount()
                         + " process(es) (creator pid " + s.creatorPid() + ", last pid " + s.lastPid() + ")");
             } else if (removeStale) {
-                System.out.println("interop: removing stale segment " + NtpdShmException.hex(s.key()) + " ("
+                System.out.println("interop: removing stale segment " + Texts.hex(s.key()) + " ("
                         + s.size() + " bytes, nobody attached)");
                 remove(s);
             }

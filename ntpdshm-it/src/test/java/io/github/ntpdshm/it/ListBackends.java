@@ -5,6 +5,7 @@ package io.github.ntpdshm.it;
 
 import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmBackends;
+import io.github.ntpdshm.spi.Unavailability;
 
 /** Prints what discovery found and chose; run in a child JVM with a chosen class path and flags. */
 public final class ListBackends {
@@ -15,7 +16,7 @@ public final class ListBackends {
     public static void main(String[] args) {
         for (ShmBackends.Candidate c : ShmBackends.candidates()) {
             System.out.println("CANDIDATE " + c.name() + " priority=" + c.priority() + " available="
-                    + c.isAvailable() + " cause=" + c.unavailabilityCause().orElse(""));
+                    + c.isAvailable() + " cause=" + c.unavailabilityCause().map(Unavailability::reason).orElse(""));
         }
         try {
             System.out.println("SELECTED " + ShmBackends.select(null).name());

@@ -5,6 +5,7 @@ package io.github.ntpdshm.jna;
 
 import io.github.ntpdshm.spi.ByteBufferMemory;
 import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.LibC;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
 
@@ -21,7 +22,7 @@ import java.nio.ByteOrder;
  * libc's System V shared-memory calls, and the UNIX datagram socket calls chrony's SOCK refclock needs, by JNA
  * direct mapping, bound when this class is initialised.
  */
-final class JnaLibC {
+final class JnaLibC implements LibC {
 
     /** The natives, named as in C; JNA binds them to libc. */
     private static final class C {
@@ -30,6 +31,10 @@ final class JnaLibC {
         }
 
         private C() {
+        }
+
+        /** Nothing: calling it runs the static initialiser, which binds the natives. */
+        static void link() {
         }
 
         // size_t is unsigned long on every Linux ABI, which is what NativeLong maps.
@@ -65,11 +70,14 @@ final class JnaLibC {
     }
 
     /** Loads JNA and binds the natives; throws what JNA threw. */
-    static void link() throws ClassNotFoundException {
-        Class.forName(C.class.getName(), true, JnaLibC.class.getClassLoader());
+    static LibC link() {
+        // binds C's natives (its static initialiser), so a missing or broken JNA shows here and not on first call
+        C.link();
+        return new JnaLibC();
     }
 
-    static int shmget(int key, long size, int shmflg) throws ErrnoException {
+    @Override
+    public int shmget(int key, long size, int shmflg) throws ErrnoException {
         try {
             return C.shmget(key, new NativeLong(size), shmflg);
         } catch (LastErrorException e) {
@@ -77,7 +85,8 @@ final class JnaLibC {
         }
     }
 
-    static ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
+    @Override
+    public ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
         Pointer address;
         try {
             address = C.shmat(shmid, null, readOnly ? ShmBackend.SHM_RDONLY : 0);
@@ -103,7 +112,8 @@ final class JnaLibC {
         }
     }
 
-    static int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
+    @Override
+    public int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
         try {
             return C.shmctl(shmid, cmd, buf);
         } catch (LastErrorException e) {
@@ -111,7 +121,8 @@ final class JnaLibC {
         }
     }
 
-    static int socket(int domain, int type, int protocol) throws ErrnoException {
+    @Override
+    public int socket(int domain, int type, int protocol) throws ErrnoException {
         try {
             return C.socket(domain, type, protocol);
         } catch (LastErrorException e) {
@@ -119,7 +130,8 @@ final class JnaLibC {
         }
     }
 
-    static void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+    @Override
+    public void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         try {
             C.bind(fd, addr, addrLen);
         } catch (LastErrorException e) {
@@ -127,7 +139,8 @@ final class JnaLibC {
         }
     }
 
-    static void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+    @Override
+    public void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         try {
             C.connect(fd, addr, addrLen);
         } catch (LastErrorException e) {
@@ -135,7 +148,8 @@ final class JnaLibC {
         }
     }
 
-    static int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+    @Override
+    public int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
             throws ErrnoException {
         try {
             return C.sendto(fd, buf, new NativeLong(len), flags, addr, addrLen).intValue();
@@ -144,7 +158,8 @@ final class JnaLibC {
         }
     }
 
-    static int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+    @Override
+    public int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
         try {
             return C.recv(fd, buf, new NativeLong(len), flags).intValue();
         } catch (LastErrorException e) {
@@ -152,7 +167,8 @@ final class JnaLibC {
         }
     }
 
-    static int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+    @Override
+    public int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
         try {
             return C.poll(fds, new NativeLong(nfds), timeoutMillis);
         } catch (LastErrorException e) {
@@ -160,7 +176,8 @@ final class JnaLibC {
         }
     }
 
-    static void close(int fd) throws ErrnoException {
+    @Override
+    public void close(int fd) throws ErrnoException {
         try {
             C.close(fd);
         } catch (LastErrorException e) {

@@ -5,6 +5,7 @@ package io.github.ntpdshm.jnr;
 
 import io.github.ntpdshm.spi.ByteBufferMemory;
 import io.github.ntpdshm.spi.ErrnoException;
+import io.github.ntpdshm.spi.LibC;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
 
@@ -25,7 +26,7 @@ import jnr.ffi.types.ssize_t;
  * libc's System V shared-memory calls, and the UNIX datagram socket calls chrony's SOCK refclock needs, through
  * jnr-ffi, loaded when this class is initialised.
  */
-final class JnrLibC {
+final class JnrLibC implements LibC {
 
     /** The calls, named as in C (nfds_t is unsigned long, the size of size_t on Linux); jnr-ffi generates the binding. Public because the generated class implements it. */
     public interface C {
@@ -77,15 +78,18 @@ final class JnrLibC {
      */
     private static final boolean SAVES_ERRNO = Platform.getNativePlatform().getCPU() != Platform.CPU.I386;
 
+    private static final JnrLibC INSTANCE = new JnrLibC();
+
     private JnrLibC() {
     }
 
-    /** Loads jnr-ffi, jffi's native stub and libc; throws what they threw. */
-    static void link() throws ClassNotFoundException {
-        Class.forName(JnrLibC.class.getName(), true, JnrLibC.class.getClassLoader());
+    /** Loads jnr-ffi, jffi's native stub and libc (on first call: this class's initialisation); throws what they threw. */
+    static LibC link() {
+        return INSTANCE;
     }
 
-    static int shmget(int key, long size, int shmflg) throws ErrnoException {
+    @Override
+    public int shmget(int key, long size, int shmflg) throws ErrnoException {
         int id = LIBC.shmget(key, size, shmflg);
         if (id == -1) {
             throw new ErrnoException(lastError());
@@ -93,7 +97,8 @@ final class JnrLibC {
         return id;
     }
 
-    static ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
+    @Override
+    public ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException {
         Pointer address = LIBC.shmat(shmid, null, readOnly ? ShmBackend.SHM_RDONLY : 0);
         // (void *) -1: all ones in the pointer's width, which jnr-ffi hands out unsigned (0xFFFFFFFF on 32-bit)
         if (address == null || address.address() == RUNTIME.addressMask()) {
@@ -113,7 +118,8 @@ final class JnrLibC {
         }
     }
 
-    static int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
+    @Override
+    public int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
         int r = LIBC.shmctl(shmid, cmd, buf);
         if (r == -1) {
             throw new ErrnoException(lastError());
@@ -121,32 +127,39 @@ final class JnrLibC {
         return r;
     }
 
-    static int socket(int domain, int type, int protocol) throws ErrnoException {
+    @Override
+    public int socket(int domain, int type, int protocol) throws ErrnoException {
         return check(LIBC.socket(domain, type, protocol));
     }
 
-    static void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+    @Override
+    public void bind(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         check(LIBC.bind(fd, addr, addrLen));
     }
 
-    static void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
+    @Override
+    public void connect(int fd, ByteBuffer addr, int addrLen) throws ErrnoException {
         check(LIBC.connect(fd, addr, addrLen));
     }
 
-    static int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
+    @Override
+    public int sendto(int fd, ByteBuffer buf, int len, int flags, ByteBuffer addr, int addrLen)
             throws ErrnoException {
         return check((int) LIBC.sendto(fd, buf, len, flags, addr, addrLen));
     }
 
-    static int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
+    @Override
+    public int recv(int fd, ByteBuffer buf, int len, int flags) throws ErrnoException {
         return check((int) LIBC.recv(fd, buf, len, flags));
     }
 
-    static int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
+    @Override
+    public int poll(ByteBuffer fds, int nfds, int timeoutMillis) throws ErrnoException {
         return check(LIBC.poll(fds, nfds, timeoutMillis));
     }
 
-    static void close(int fd) throws ErrnoException {
+    @Override
+    public void close(int fd) throws ErrnoException {
         check(LIBC.close(fd));
     }
 

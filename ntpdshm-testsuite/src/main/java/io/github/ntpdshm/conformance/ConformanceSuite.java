@@ -16,6 +16,8 @@ import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.internal.Errno;
+import io.github.ntpdshm.internal.Texts;
 import io.github.ntpdshm.spi.ShmBackend;
 
 import java.io.IOException;
@@ -112,17 +114,17 @@ public abstract class ConformanceSuite {
         CPeer abi = CPeer.of("abi.c", ShmLayout.LP64);
         Map<String, String> c = abi.fields();
         Map<String, Integer> ours = new java.util.LinkedHashMap<>();
-        ours.put("EPERM", NtpdShmException.EPERM);
-        ours.put("ENOENT", NtpdShmException.ENOENT);
-        ours.put("ENOMEM", NtpdShmException.ENOMEM);
-        ours.put("EACCES", NtpdShmException.EACCES);
-        ours.put("EFAULT", NtpdShmException.EFAULT);
-        ours.put("EEXIST", NtpdShmException.EEXIST);
-        ours.put("EINVAL", NtpdShmException.EINVAL);
-        ours.put("ENFILE", NtpdShmException.ENFILE);
-        ours.put("EMFILE", NtpdShmException.EMFILE);
-        ours.put("ENOSPC", NtpdShmException.ENOSPC);
-        ours.put("EIDRM", NtpdShmException.EIDRM);
+        ours.put("EPERM", Errno.EPERM);
+        ours.put("ENOENT", Errno.ENOENT);
+        ours.put("ENOMEM", Errno.ENOMEM);
+        ours.put("EACCES", Errno.EACCES);
+        ours.put("EFAULT", Errno.EFAULT);
+        ours.put("EEXIST", Errno.EEXIST);
+        ours.put("EINVAL", Errno.EINVAL);
+        ours.put("ENFILE", Errno.ENFILE);
+        ours.put("EMFILE", Errno.EMFILE);
+        ours.put("ENOSPC", Errno.ENOSPC);
+        ours.put("EIDRM", Errno.EIDRM);
         ours.put("IPC_CREAT", ShmBackend.IPC_CREAT);
         ours.put("IPC_EXCL", ShmBackend.IPC_EXCL);
         ours.put("IPC_RMID", ShmBackend.IPC_RMID);
@@ -660,9 +662,9 @@ public abstract class ConformanceSuite {
         assertEquals(Long.MAX_VALUE, sample(Long.MAX_VALUE, 0, Long.MIN_VALUE, 999_999_999).offsetNanos());
         assertEquals(9_223_372_036_854_775_807L, sample(9_223_372_036L, 854_775_807, 0, 0).offsetNanos(), "exact at the edge");
         assertEquals(-SECOND + 1, sample(T0, 1, T0 + 1, 0).offsetNanos());
-        assertEquals("-9223372036.854775808", ShmSample.formatSeconds(Long.MIN_VALUE));
-        assertEquals("+9223372036.854775807", ShmSample.formatSeconds(Long.MAX_VALUE));
-        assertEquals("-0.000000001", ShmSample.formatSeconds(-1));
+        assertEquals("-9223372036.854775808", Texts.seconds(Long.MIN_VALUE));
+        assertEquals("+9223372036.854775807", Texts.seconds(Long.MAX_VALUE));
+        assertEquals("-0.000000001", Texts.seconds(-1));
         assertTrue(sample(y2264, 0, 0, 0).toString().contains("offset=(out of range)"));
     }
 
@@ -751,7 +753,7 @@ public abstract class ConformanceSuite {
             assertFalse(mine.accessWarning().isPresent());
             String w = writer.accessWarning().orElseThrow(AssertionError::new);
             assertTrue(w.contains("0666") && w.contains("0600") && w.contains("system clock"), w);
-            assertTrue(w.contains(NtpdShmException.hex(segments.key(0))), w);
+            assertTrue(w.contains(Texts.hex(segments.key(0))), w);
             assertFalse(monitor.accessWarning().isPresent(), "a monitor asked for no permissions");
         }
     }
@@ -822,12 +824,12 @@ public abstract class ConformanceSuite {
     void aSmallerSegmentIsEinvalWithTheSizeAndLayoutToUse() {
         CPeer.of(ShmLayout.ILP32).call("write", segments.hexKey(19), "mode=1");
         NtpdShmException e = assertThrows(NtpdShmException.class, () -> open(19, ShmLayout.LP64));
-        assertEquals(NtpdShmException.EINVAL, e.errno());
+        assertEquals(Errno.EINVAL, e.errno());
         assertEquals("EINVAL", e.errnoName());
         assertEquals(19, e.unit());
         assertEquals(segments.key(19), e.key());
         String msg = e.getMessage();
-        assertTrue(msg.contains(NtpdShmException.hex(segments.key(19))), msg);
+        assertTrue(msg.contains(Texts.hex(segments.key(19))), msg);
         assertTrue(msg.contains("80 bytes") && msg.contains("ILP32") && msg.contains("Invalid argument"), msg);
         try (NtpdShm shm = open(19, ShmLayout.ILP32)) {
             assertEquals(ShmLayout.ILP32, shm.layout());
@@ -838,7 +840,7 @@ public abstract class ConformanceSuite {
     void aLargerSegmentIsRefusedRatherThanWrittenAtWrongOffsets() {
         CPeer.of(ShmLayout.LP64).call("write", segments.hexKey(20), "mode=1");
         NtpdShmException e = assertThrows(NtpdShmException.class, () -> open(20, ShmLayout.ILP32));
-        assertEquals(NtpdShmException.EINVAL, e.errno());
+        assertEquals(Errno.EINVAL, e.errno());
         assertTrue(e.getMessage().contains("96 bytes") && e.getMessage().contains("LP64"), e.getMessage());
     }
 
@@ -846,12 +848,12 @@ public abstract class ConformanceSuite {
     void attachingAMissingSegmentIsEnoentWithWhatToDo() {
         NtpdShmException e = assertThrows(NtpdShmException.class,
                 () -> NtpdShm.open(segments.options(21, backend()).attachOnly().build()));
-        assertEquals(NtpdShmException.ENOENT, e.errno());
+        assertEquals(Errno.ENOENT, e.errno());
         assertTrue(e.getMessage().contains("ENOENT") && e.getMessage().contains("no segment exists"), e.getMessage());
-        assertTrue(e.getMessage().contains(NtpdShmException.hex(segments.key(21))), e.getMessage());
+        assertTrue(e.getMessage().contains(Texts.hex(segments.key(21))), e.getMessage());
         e = assertThrows(NtpdShmException.class,
                 () -> NtpdShm.open(segments.options(21, backend()).readOnly(true).build()));
-        assertEquals(NtpdShmException.ENOENT, e.errno(), "read-only never creates");
+        assertEquals(Errno.ENOENT, e.errno(), "read-only never creates");
         assertTrue(segments.present().isEmpty());
     }
 
@@ -889,7 +891,7 @@ public abstract class ConformanceSuite {
             String denied = runAsNobody(0, "rw");
             assertTrue(denied.contains("FAILED errno=EACCES"), denied);
             assertTrue(denied.contains("uid 0 with permissions 0600") && denied.contains("uid 65534"), denied);
-            assertTrue(denied.contains(NtpdShmException.hex(segments.key(0))), denied);
+            assertTrue(denied.contains(Texts.hex(segments.key(0))), denied);
             String monitor = runAsNobody(24, "ro");
             assertTrue(monitor.contains("OPENED layout=LP64 read=OK"), monitor);
             String writer = runAsNobody(24, "rw");

@@ -16,6 +16,7 @@ import io.github.ntpdshm.api.ShmOptions;
 import io.github.ntpdshm.api.ShmRead;
 import io.github.ntpdshm.api.ShmSample;
 import io.github.ntpdshm.api.ShmSegment;
+import io.github.ntpdshm.internal.Errno;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -428,12 +429,12 @@ public abstract class ReliabilitySuite {
             }
             assertTrue(created, "shmstress create " + size);
             NtpdShmException e = assertThrows(NtpdShmException.class, () -> attach(unit).close());
-            assertEquals(NtpdShmException.EINVAL, e.errno(), e.getMessage());
+            assertEquals(Errno.EINVAL, e.errno(), e.getMessage());
             assertTrue(e.getMessage().contains(size + " bytes"), e.getMessage());
             for (ShmLayout l : ShmLayout.values()) {
                 e = assertThrows(NtpdShmException.class, () -> NtpdShm.open(segments.options(unit, backend()).layout(l)
                         .attachOnly().build()).close());
-                assertEquals(NtpdShmException.EINVAL, e.errno(), e.getMessage());
+                assertEquals(Errno.EINVAL, e.errno(), e.getMessage());
             }
             segments.removeAll();
         }
@@ -527,7 +528,7 @@ public abstract class ReliabilitySuite {
             try {
                 old.removeSegment();  // already marked: harmless, or the kernel says it is gone
             } catch (NtpdShmException e) {
-                assertTrue(e.errno() == NtpdShmException.EIDRM || e.errno() == NtpdShmException.EINVAL, e.getMessage());
+                assertTrue(e.errno() == Errno.EIDRM || e.errno() == Errno.EINVAL, e.getMessage());
             }
         } finally {
             old.close();

@@ -9,14 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ntpdshm.api.ChronySock;
 import io.github.ntpdshm.api.ChronySock.Delivery;
+import io.github.ntpdshm.api.ChronySock;
 import io.github.ntpdshm.api.NtpdShmException;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.SockLayout;
 import io.github.ntpdshm.api.SockOptions;
 import io.github.ntpdshm.api.SockReceiver;
 import io.github.ntpdshm.api.SockSample;
+import io.github.ntpdshm.internal.Errno;
 import io.github.ntpdshm.spi.ShmBackend;
 
 import java.io.BufferedReader;
@@ -132,14 +133,14 @@ public abstract class SockConformance {
         ours.put("SOCK_CLOEXEC", ShmBackend.SOCK_CLOEXEC);
         ours.put("POLLIN", (int) ShmBackend.POLLIN);
         ours.put("MSG_TRUNC", 0x20);  // SockReceiver's
-        ours.put("EINTR", NtpdShmException.EINTR);
-        ours.put("EAGAIN", NtpdShmException.EAGAIN);
-        ours.put("ENOTDIR", NtpdShmException.ENOTDIR);
-        ours.put("ENOTSOCK", NtpdShmException.ENOTSOCK);
-        ours.put("EMSGSIZE", NtpdShmException.EMSGSIZE);
-        ours.put("EPROTOTYPE", NtpdShmException.EPROTOTYPE);
-        ours.put("EADDRINUSE", NtpdShmException.EADDRINUSE);
-        ours.put("ECONNREFUSED", NtpdShmException.ECONNREFUSED);
+        ours.put("EINTR", Errno.EINTR);
+        ours.put("EAGAIN", Errno.EAGAIN);
+        ours.put("ENOTDIR", Errno.ENOTDIR);
+        ours.put("ENOTSOCK", Errno.ENOTSOCK);
+        ours.put("EMSGSIZE", Errno.EMSGSIZE);
+        ours.put("EPROTOTYPE", Errno.EPROTOTYPE);
+        ours.put("EADDRINUSE", Errno.EADDRINUSE);
+        ours.put("ECONNREFUSED", Errno.ECONNREFUSED);
         // UnixAddress and SockReceiver's struct pollfd
         ours.put("sun_path", 2);
         ours.put("sizeof_sun_path", 108);
@@ -241,7 +242,7 @@ public abstract class SockConformance {
                 assertEquals(Delivery.NO_LISTENER, sock.update(Instant.ofEpochSecond(T0 + i), Instant.ofEpochSecond(T0 + i)));
             }
             assertEquals(1, reports.size(), "reported once, not for every sample");
-            assertEquals(NtpdShmException.ENOENT, reports.get(0).errno());
+            assertEquals(Errno.ENOENT, reports.get(0).errno());
             assertEquals("sendto", reports.get(0).operation());
             assertTrue(reports.get(0).getMessage().contains(sock.path().toString()), reports.get(0)::getMessage);
             assertEquals(3, sock.dropped());
@@ -265,7 +266,7 @@ public abstract class SockConformance {
         List<NtpdShmException> reports = new ArrayList<>();
         try (ChronySock sock = ChronySock.open(options("stale.sock").onProblem(reports::add).build())) {
             assertEquals(Delivery.NO_LISTENER, sock.update(T0 + 0.5));
-            assertEquals(NtpdShmException.ECONNREFUSED, reports.get(0).errno());
+            assertEquals(Errno.ECONNREFUSED, reports.get(0).errno());
             assertFalse(SockReceiver.isListening(options("stale.sock").build()));
             try (SockReceiver r = SockReceiver.bind(options("stale.sock").build())) {
                 assertEquals(Delivery.SENT, sock.update(T0 + 0.5));
@@ -289,7 +290,7 @@ public abstract class SockConformance {
             assertEquals(full, sock.dropped());
             assertEquals(2000 - full, sock.sent());
             assertEquals(1, reports.size(), "reported once");
-            assertEquals(NtpdShmException.EAGAIN, reports.get(0).errno());
+            assertEquals(Errno.EAGAIN, reports.get(0).errno());
             assertEquals(0, r.receive(0).offsetNanos(), "the first sample is at the head of the queue");
         }
     }
@@ -300,7 +301,7 @@ public abstract class SockConformance {
             assertTrue(SockReceiver.isListening(options("busy.sock").build()));
             NtpdShmException e = assertThrows(NtpdShmException.class,
                     () -> SockReceiver.bind(options("busy.sock").build()));
-            assertEquals(NtpdShmException.EADDRINUSE, e.errno());
+            assertEquals(Errno.EADDRINUSE, e.errno());
             assertTrue(e.getMessage().contains("something already listens there"), e::getMessage);
             assertTrue(Files.exists(first.path()), "the listener's socket file is left alone");
         }
