@@ -86,7 +86,7 @@ final class ShmHandle implements NtpdShm {
     private int lastCount;
     private long otherWriterUpdates;
 
-    private ShmHandle(ShmBackend backend, ShmOptions options, ShmLayout layout, int shmid, ShmMemory mem) {
+    ShmHandle(ShmBackend backend, ShmOptions options, ShmLayout layout, int shmid, ShmMemory mem) {  // Warmup's too
         this.backend = backend;
         this.options = options;
         this.layout = layout;
@@ -160,7 +160,11 @@ final class ShmHandle implements NtpdShm {
         } catch (ErrnoException e) {
             throw failure(b, "shmat", o, e.errno(), layout);
         }
-        return new ShmHandle(b, o, layout, id, m);
+        ShmHandle h = new ShmHandle(b, o, layout, id, m);
+        if (!o.readOnly()) {
+            Warmup.writer(b, o, layout, m);  // compiles the sample paths on scratch memory (#11)
+        }
+        return h;
     }
 
     /**
@@ -762,10 +766,10 @@ final class ShmHandle implements NtpdShm {
 
     @Override
     public void update(double clockTime) {
+        Instant now = Instant.now();  // first: the receive stamp is when the caller handed the sample over
         checkSeconds("clock", clockTime);
         long cSec = wholeSeconds(clockTime);
         int cNanos = nanosOf(clockTime);
-        Instant now = Instant.now();
         update(cSec, cNanos, now.getEpochSecond(), now.getNano(), KEEP_PRECISION);
     }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One series of the fidelity benchmark (fidelity.sh runs each in a fresh JVM): the seed's loop (read the clock,
- * {@code update(clock - 1 s)}, sleep) from the first sample after {@code open()}, or a reader at 1 Hz. Prints one
+ * {@code update(clock - 1 s)}, sleep) from the first sample after {@code open()}, or a reader at 1 Hz. The
+ * {@code Instant} series passes the reading itself, so that no call of the caller's sits in the gap. Prints one
  * JSON object per line on stdout, per sample:
  * <ul>
  * <li>{@code gapNs}: the caller's clock reading ({@code Instant.now()}) to the receive stamp that {@code update}
@@ -86,9 +87,8 @@ public final class Fidelity {
                     shm.update(clock);
                     t2 = System.nanoTime();
                 } else {
-                    Instant clock = now.minusSeconds(1);
                     t1 = System.nanoTime();
-                    shm.update(clock);
+                    shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
                     t2 = System.nanoTime();
                 }
                 long a1 = threads.getThreadAllocatedBytes(self);
@@ -118,7 +118,7 @@ public final class Fidelity {
             double clock = now.getEpochSecond() - 1 + now.getNano() / 1e9;
             t1 = System.nanoTime() + (long) clock;
         } else {
-            t1 = System.nanoTime() + now.minusSeconds(1).getNano();
+            t1 = System.nanoTime() + now.getNano();
         }
         long t2 = System.nanoTime();
         long a1 = threads.getThreadAllocatedBytes(self);

@@ -177,6 +177,13 @@ public final class PanamaBackend implements ShmBackend {
         });
     }
 
+    /** A shared arena's native memory: the same segment class and access modes as {@link #shmat}'s view. */
+    @Override
+    public ShmMemory scratch(int size) {
+        Arena scope = Arena.ofShared();
+        return new PanamaMemory(scope.allocate(size, 8), false, scope::close);
+    }
+
     private static void shmdt(MemorySegment address) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CAPTURE);
