@@ -143,7 +143,8 @@ class InteropTest {
                     .collect(Collectors.joining(", "))).append(".\n");
         }
         if (!NTPQ_LINES.isEmpty()) {
-            md.append("\n`ntpq -pn 127.0.0.1` with the three backends writing units 2, 3, 4 at -1 s and 5, 6, 7 at"
+            md.append("\n`ntpq -pn 127.0.0.1` with the three backends writing units 2, 3, 4 at -1 s (the seed's loop:"
+                    + " once a second `update(now - 1 s)`, which stamps the receive time) and 5, 6, 7 at"
                     + " -123456 ns:\n\n```\n").append(String.join("\n", NTPQ_LINES)).append("\n```\n");
         }
         Files.createDirectories(target);
@@ -163,7 +164,9 @@ class InteropTest {
         KernelClock before = KernelClock.read();
         try {
             for (int i = 0; i < BACKENDS.size(); i++) {
-                writers.add(writer(2 + i, BACKENDS.get(i), -SECOND, 250));
+                // the seed's example: once a second update(now - 1 s), the receive time stamped by update (#11)
+                writers.add(JavaWriter.stamping(ShmOptions.builder(2 + i).backend(BACKENDS.get(i))
+                        .layout(ShmLayout.LP64).build(), -SECOND, 1000));
                 writers.add(writer(5 + i, BACKENDS.get(i), NS_OFFSET, 250));
             }
             for (JavaWriter w : writers) {
@@ -245,7 +248,7 @@ class InteropTest {
                             java.math.RoundingMode.HALF_EVEN), "writer at -123456 ns, ntpq shows: " + v2);
                     String clash2 = logLines(ntpdLog, "SHM(" + u2 + ")", "clash", "bad mode", "stale");
                     assertTrue(clash2.isEmpty(), "ntpd logged for SHM(" + u2 + "): " + clash2);
-                    return "writer -1 s: `" + line + "`, rv `offset=" + rvOffsetText(v) + "`; writer -0.000123456 s"
+                    return "writer update(now - 1 s) at 1 Hz: `" + line + "`, rv `offset=" + rvOffsetText(v) + "`; writer -0.000123456 s"
                             + " (SHM(" + u2 + ")): rv `offset=" + rvOffsetText(v2) + "`; no clash logged";
                 });
             }
