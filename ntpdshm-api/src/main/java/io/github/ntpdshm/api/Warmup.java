@@ -34,9 +34,15 @@ final class Warmup {
      * the real handle's first sample would then throw the compiled code away (measured: the 5-argument update
      * stayed interpreted after such a trap with 4 handles).
      */
-    static final int HANDLES = 64;
-    /** Rounds of every update overload and read per handle: 64 x 250 is enough for C2 to compile each path. */
-    static final int ROUNDS = 250;
+    static final int HANDLES = 32;
+    /** Rounds of every update overload and read per handle: 32 x 200 calls each overload past C2's threshold. */
+    static final int ROUNDS = 200;
+    /**
+     * The most a warm-up may add to {@code open()}: it stops after the handle that passes it. A quiet x86_64
+     * machine finishes well within it; under qemu-user or on a loaded machine the paths end up less compiled
+     * instead of the open taking seconds.
+     */
+    static final long BUDGET_NANOS = 200_000_000L;
 
     /** What has been warmed in this JVM: the memory's class and the layout. */
     private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
@@ -53,8 +59,9 @@ final class Warmup {
         if (!DONE.add(what)) {
             return;
         }
+        long start = System.nanoTime();
         try {
-            for (int h = 0; h < HANDLES; h++) {
+            for (int h = 0; h < HANDLES && System.nanoTime() - start < BUDGET_NANOS; h++) {
                 ShmHandle scratch = new ShmHandle(backend, options, layout, -1, backend.scratch(layout.size()));
                 try {
                     run(scratch);

@@ -50,12 +50,12 @@ public final class FidelityTable {
         StringBuilder w = new StringBuilder();
         w.append("### Writers: the gap caller clock → receive stamp, and the update call\n\n");
         w.append("| writer | JDK | backend | call | Hz | n | gap median / p99 / max (µs) | first gap (µs) | goal |"
-                + " call median / p99 / max (µs) | B/call first / later max | GC pauses | open (ms) |\n");
+                + " call median / p99 / max (µs) | B/call first / later max | GCs loop / JVM | open (ms) |\n");
         w.append("|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
         StringBuilder r = new StringBuilder();
         r.append("### Readers at 1 Hz: the call\n\n");
         r.append("| reader | JDK | backend | call | n | call median / p99 / max (µs) | first (µs) | B/call first / later max |"
-                + " GC pauses |\n");
+                + " GCs loop / JVM |\n");
         r.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
         for (String line : lines) {
             if (line.trim().isEmpty()) {
@@ -76,7 +76,7 @@ public final class FidelityTable {
                         .append(" | ").append(goal ? meets(gap) : "")
                         .append(" | ").append(stats(call))
                         .append(" | ").append(allocs(s.get("allocBytes")))
-                        .append(" | ").append(s.containsKey("gcLogPauses") ? num(s.get("gcLogPauses")) : "—")
+                        .append(" | ").append(gc(s))
                         .append(" | ").append(String.format(Locale.ROOT, "%.1f", ((Number) s.get("openNs")).doubleValue() / 1e6))
                         .append(" |\n");
             } else {
@@ -84,7 +84,7 @@ public final class FidelityTable {
                         .append(" | ").append(stats(call))
                         .append(" | ").append(us(call.length == 0 ? 0 : call[0]))
                         .append(" | ").append(allocs(s.get("allocBytes")))
-                        .append(" | ").append(s.containsKey("gcLogPauses") ? num(s.get("gcLogPauses")) : "—")
+                        .append(" | ").append(gc(s))
                         .append(" |\n");
             }
         }
@@ -92,8 +92,16 @@ public final class FidelityTable {
                 .append(" samples it is the max). The goal (issue #11): gap median ≤ ").append(us(GOAL_MEDIAN_NS))
                 .append(" µs and max ≤ ").append(us(GOAL_MAX_NS)).append(" µs from the first sample. B/call: bytes")
                 .append(" the call allocated on the calling thread (ThreadMXBean), the caller's own clock reading")
-                .append(" subtracted; the first call of a JVM also loads classes. GC pauses: in the series' GC log (-Xmx64m -Xlog:gc), the whole JVM.\n")
+                .append(" subtracted; the first call of a JVM also loads classes. GCs: during the loop (GarbageCollectorMXBean) / pauses in the series' GC log (-Xmx64m -Xlog:gc), the whole JVM from start-up. open: NtpdShm.open() of the JVM's first handle, backend loading included.\n")
                 .toString();
+    }
+
+    /** GCs during the loop (GarbageCollectorMXBean) / pauses in the JVM's GC log. */
+    private static String gc(Map<?, ?> s) {
+        if (!s.containsKey("gcDuringLoop")) {
+            return "—";
+        }
+        return num(s.get("gcDuringLoop")) + " / " + (s.containsKey("gcLogPauses") ? num(s.get("gcLogPauses")) : "—");
     }
 
     private static String meets(long[] gap) {
