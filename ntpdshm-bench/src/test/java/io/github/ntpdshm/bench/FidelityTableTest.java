@@ -36,6 +36,7 @@ class FidelityTableTest {
         assertTrue(md.contains("| ntpdshm | 17 | jna | `update(Instant)` | 16 | 2 | 6.75 / 12.0 / 12.0 | 1.50 |"
                 + " **missed** |"), md);
         assertTrue(md.contains("| C | — | gcc -O2 | `ntpd's read (peek)` | 2 | 0.06 / 0.06 / 0.06 | 0.06 | — | — |"), md);
+        assertTrue(md.contains("| ntpdshm | 25 | panama | 1.20 / 1.50 (1.50) |  |  |  |"), md);
         assertTrue(md.endsWith("backend loading included.\n"), md);
     }
 }
