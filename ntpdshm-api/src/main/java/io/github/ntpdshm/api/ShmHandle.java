@@ -98,10 +98,10 @@ final class ShmHandle extends ShmFields {
 
     @Override
     public void update(double clockTime) {
+        Instant now = Instant.now();  // first: the receive stamp is when the caller handed the sample over
         SampleRules.checkSeconds("clock", clockTime);
         long cSec = SampleRules.wholeSeconds(clockTime);
         int cNanos = SampleRules.nanosOf(clockTime);
-        Instant now = Instant.now();
         publish(cSec, cNanos, now.getEpochSecond(), now.getNano(), KEEP_PRECISION);
     }
 

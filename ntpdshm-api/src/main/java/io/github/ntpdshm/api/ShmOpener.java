@@ -52,7 +52,11 @@ final class ShmOpener {
         } catch (ErrnoException e) {
             throw ShmErrors.failure(b.name(), "shmat", o, e.errno(), layout);
         }
-        return new ShmHandle(b, o, layout, id, m);
+        ShmHandle h = new ShmHandle(b, o, layout, id, m);
+        if (!o.readOnly()) {
+            Warmup.writer(b, o, layout, m);  // compiles the sample paths on scratch memory (#11)
+        }
+        return h;
     }
 
     /**

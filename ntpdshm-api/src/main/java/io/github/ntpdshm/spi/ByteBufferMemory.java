@@ -51,6 +51,16 @@ public final class ByteBufferMemory implements ShmMemory {
         this.detacher = Objects.requireNonNull(detacher, "detacher");
     }
 
+    /**
+     * Writable memory over a fresh direct buffer attached to no segment, for {@link ShmBackend#scratch}.
+     *
+     * @param size how many bytes
+     * @return the memory; detaching it does nothing (the garbage collector frees the buffer)
+     */
+    public static ByteBufferMemory scratch(int size) {
+        return new ByteBufferMemory(ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder()), () -> { });
+    }
+
     @Override
     public int size() {
         return buffer.capacity();

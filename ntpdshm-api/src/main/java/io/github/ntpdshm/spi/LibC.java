@@ -35,6 +35,17 @@ public interface LibC {
     ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException;
 
     /**
+     * Scratch memory of the same class as {@link #shmat}'s, as {@link ShmBackend#scratch}; by default a direct
+     * buffer's.
+     *
+     * @param size how many bytes
+     * @return the scratch memory
+     */
+    default ShmMemory scratch(int size) {
+        return ByteBufferMemory.scratch(size);
+    }
+
+    /**
      * {@code shmctl}, as {@link ShmBackend#shmctl}.
      *
      * @param shmid the segment's id

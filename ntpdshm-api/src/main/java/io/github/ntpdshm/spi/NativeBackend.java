@@ -119,6 +119,11 @@ public abstract class NativeBackend implements ShmBackend {
     }
 
     @Override
+    public final ShmMemory scratch(int size) {
+        return libc().scratch(size);
+    }
+
+    @Override
     public final int shmctl(int shmid, int cmd, ByteBuffer buf) throws ErrnoException {
         LibC c = libc();
         if (buf != null && !buf.isDirect()) {

@@ -87,6 +87,21 @@ public interface ShmBackend {
     ShmMemory shmat(int shmid, int size, boolean readOnly) throws ErrnoException;
 
     /**
+     * Writable memory of {@code size} bytes attached to no segment, of the same class as {@link #shmat}'s, which
+     * the API writes and reads when a writer opens a unit so that the JIT compiles the exact code the real
+     * segment will run before its first sample (a reference clock calls once a second: interpreted, a sample's
+     * receive stamp would be tens of microseconds late). Nothing else ever sees it; {@link ShmMemory#detach()}
+     * releases it. The default, a {@link ByteBufferMemory} over a direct buffer, fits backends whose
+     * {@code shmat} returns one.
+     *
+     * @param size how many bytes
+     * @return the scratch memory
+     */
+    default ShmMemory scratch(int size) {
+        return ByteBufferMemory.scratch(size);
+    }
+
+    /**
      * {@code shmctl(shmid, cmd, buf)}.
      *
      * @param shmid the segment's id

@@ -19,6 +19,8 @@ final class JavaWriter implements AutoCloseable {
     private final NtpdShm shm;
     private final long offsetNanos;
     private final long intervalMillis;
+    /** Whether update stamps the receive time itself (the seed's loop), so the offset includes its delay. */
+    private final boolean stamping;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long samples;
@@ -26,9 +28,22 @@ final class JavaWriter implements AutoCloseable {
 
     /** Opens (creating if needed) the unit with this backend and starts writing. */
     JavaWriter(ShmOptions options, long offsetNanos, long intervalMillis) {
+        this(options, offsetNanos, intervalMillis, false);
+    }
+
+    /**
+     * The seed's loop: every interval it reads the clock and calls {@code update(now + offset)}, which stamps the
+     * receive time itself, so a reader sees {@code offset} less the delay between that reading and the stamp.
+     */
+    static JavaWriter stamping(ShmOptions options, long offsetNanos, long intervalMillis) {
+        return new JavaWriter(options, offsetNanos, intervalMillis, true);
+    }
+
+    private JavaWriter(ShmOptions options, long offsetNanos, long intervalMillis, boolean stamping) {
         this.shm = NtpdShm.open(options);
         this.offsetNanos = offsetNanos;
         this.intervalMillis = intervalMillis;
+        this.stamping = stamping;
         this.thread = new Thread(this::run, "writer-" + shm.backendName() + "-unit" + shm.unit());
         thread.setDaemon(true);
         thread.start();
@@ -38,6 +53,12 @@ final class JavaWriter implements AutoCloseable {
         try {
             while (running) {
                 Instant now = Instant.now();
+                if (stamping) {
+                    shm.update(now.plusNanos(offsetNanos));
+                    samples++;
+                    Thread.sleep(intervalMillis);
+                    continue;
+                }
                 long clock = now.getEpochSecond() * NS + now.getNano() + offsetNanos;
                 shm.update(Math.floorDiv(clock, NS), (int) Math.floorMod(clock, NS), now.getEpochSecond(),
                         now.getNano());

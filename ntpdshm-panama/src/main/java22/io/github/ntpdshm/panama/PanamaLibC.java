@@ -110,6 +110,13 @@ final class PanamaLibC implements LibC {
         });
     }
 
+    /** A shared arena's native memory: the same segment class and access modes as {@link #shmat}'s view. */
+    @Override
+    public ShmMemory scratch(int size) {
+        Arena scope = Arena.ofShared();
+        return new PanamaMemory(scope.allocate(size, 8), false, scope::close);
+    }
+
     private static void shmdt(MemorySegment address) throws ErrnoException {
         MemorySegment state = STATE.get();
         try {

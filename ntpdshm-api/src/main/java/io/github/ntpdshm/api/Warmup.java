@@ -1,0 +1,93 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.ntpdshm.api;
+
+import io.github.ntpdshm.spi.ShmBackend;
+import io.github.ntpdshm.spi.ShmMemory;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs a writer's update and read paths on scratch memory when it opens a unit, so that its first sample, and
+ * every sample after a one-second sleep, runs code the JIT has already compiled.
+ *
+ * <p>Why: a reference clock calls {@code update} once a second, and the JIT compiles a method only after
+ * thousands of calls, so for minutes every sample would run in the interpreter, and its receive stamp, taken
+ * inside {@code update}, would come tens of microseconds after the caller read its clock (issue #11). A library
+ * cannot set {@code -XX} flags, so it calls the same methods enough times itself, once per JVM, backend memory
+ * class and layout. The calls go through real {@link ShmHandle}s of the same layout over
+ * {@link ShmBackend#scratch} memory of the same class as the segment's, so that the compiled code and its type
+ * profiles are the ones the real handle will use; the real segment is never written. Several fresh handles
+ * take the first-sample branches (mode not yet written, nothing published) as a real handle does.
+ *
+ * <p>Read-only handles (monitors, {@code dump}, {@code list}) skip it: they read once or at the daemon's pace
+ * and must open fast. The cost is measured by ntpdshm-bench's fidelity benchmark ({@code openNs}).
+ */
+final class Warmup {
+
+    /**
+     * Fresh scratch handles, each taking the first-sample branches once. Many, so that those branches are taken
+     * after the JIT has started profiling too: a branch its profile never saw taken is compiled as a trap, and
+     * the real handle's first sample would then throw the compiled code away (measured: the 5-argument update
+     * stayed interpreted after such a trap with 4 handles).
+     */
+    static final int HANDLES = 32;
+    /** Rounds of every update overload and read per handle: 32 x 200 calls each overload past C2's threshold. */
+    static final int ROUNDS = 200;
+    /**
+     * The most a warm-up may add to {@code open()}: it stops after the handle that passes it. A quiet x86_64
+     * machine finishes well within it; under qemu-user or on a loaded machine the paths end up less compiled
+     * instead of the open taking seconds.
+     */
+    static final long BUDGET_NANOS = 200_000_000L;
+
+    /** What has been warmed in this JVM: the memory's class and the layout. */
+    private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
+
+    private Warmup() {
+    }
+
+    /**
+     * Warms the paths that {@code real}'s handle will run, unless done before in this JVM. Never throws: a
+     * failure here costs only speed, so the real handle is returned either way.
+     */
+    static void writer(ShmBackend backend, ShmOptions options, ShmLayout layout, ShmMemory real) {
+        String what = real.getClass().getName() + ' ' + layout.name();
+        if (!DONE.add(what)) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            for (int h = 0; h < HANDLES && System.nanoTime() - start < BUDGET_NANOS; h++) {
+                ShmHandle scratch = new ShmHandle(backend, options, layout, -1, backend.scratch(layout.size()));
+                try {
+                    run(scratch);
+                } finally {
+                    scratch.close();
+                }
+            }
+        } catch (RuntimeException e) {
+            DONE.remove(what);  // e.g. no direct memory left for scratch: try again at the next open
+        }
+    }
+
+    /** The user-facing update overloads and the allocation-free reads, with realistic time stamps. */
+    private static int run(ShmHandle h) {
+        ShmSample.Mutable into = new ShmSample.Mutable();
+        int sink = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            Instant now = Instant.now();
+            Instant clock = now.minusSeconds(1);
+            h.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
+            h.update(clock);
+            h.update(clock, now);
+            h.update(clock.getEpochSecond(), clock.getNano(), now.getEpochSecond(), now.getNano());
+            sink += h.peek(into).ordinal();
+            sink += h.consume(into).ordinal();
+        }
+        return sink;
+    }
+}

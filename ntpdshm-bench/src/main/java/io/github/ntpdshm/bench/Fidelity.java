@@ -1,0 +1,208 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.ntpdshm.bench;
+
+import io.github.ntpdshm.api.NtpdShm;
+import io.github.ntpdshm.api.ShmOptions;
+import io.github.ntpdshm.api.ShmSample;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One series of the fidelity benchmark (fidelity.sh runs each in a fresh JVM): the seed's loop (read the clock,
+ * {@code update(clock - 1 s)}, sleep) from the first sample after {@code open()}, or a reader at 1 Hz. The
+ * {@code Instant} series passes the reading itself, so that no call of the caller's sits in the gap. Prints one
+ * JSON object per line on stdout, per sample:
+ * <ul>
+ * <li>{@code gapNs}: the caller's clock reading ({@code Instant.now()}) to the receive stamp that {@code update}
+ * wrote, read back with the raw getters;</li>
+ * <li>{@code callNs}: the {@code update()} (or {@code peek}/{@code consume}) call, by {@code System.nanoTime()};</li>
+ * <li>{@code allocBytes}: what the call allocated on this thread (ThreadMXBean), less the caller's own clock
+ * reading measured the same way without the call.</li>
+ * </ul>
+ * Between the caller's clock reading and the call there is one {@code System.nanoTime()}, as in the C and Python
+ * writers (their monotonic clock), so the gap includes it in every writer.
+ *
+ * <p>Usage: {@code Fidelity write BACKEND double|instant HZ SAMPLES} or {@code Fidelity read BACKEND HZ SAMPLES}.
+ */
+public final class Fidelity {
+
+    private static final long NANOS = 1_000_000_000L;
+
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final long self = Thread.currentThread().getId();
+
+    private Fidelity() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code write BACKEND double|instant HZ SAMPLES} or {@code read BACKEND HZ SAMPLES}
+     * @throws InterruptedException never in practice
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 4 || !(args[0].equals("write") && args.length == 5 || args[0].equals("read"))) {
+            System.err.println("usage: Fidelity write BACKEND double|instant HZ SAMPLES | read BACKEND HZ SAMPLES");
+            System.exit(2);
+        }
+        Fidelity f = new Fidelity();
+        f.threads.getThreadAllocatedBytes(f.self);  // loads and links what the measurement itself needs
+        if (args[0].equals("write")) {
+            f.write(args[1], args[2].equals("double"), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+        } else {
+            f.read(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        }
+    }
+
+    private void write(String backend, boolean dbl, int hz, int samples) {
+        long[] gap = new long[samples];
+        long[] call = new long[samples];
+        long[] alloc = new long[samples];
+        long period = NANOS / hz;
+        long gcBefore = 0;
+        long openNs;
+        long firstNs = 0;
+        NtpdShm shm = null;
+        try {
+            ShmOptions options = BenchSegments.options(backend, BenchSegments.randomKeyBase());
+            long t0 = System.nanoTime();
+            shm = NtpdShm.open(options);
+            openNs = System.nanoTime() - t0;
+            gcBefore = gcCount();
+            for (int i = 0; i < samples; i++) {
+                long a0 = threads.getThreadAllocatedBytes(self);
+                Instant now = Instant.now();
+                long t1;
+                long t2;
+                if (dbl) {
+                    double clock = now.getEpochSecond() - 1 + now.getNano() / 1e9;
+                    t1 = System.nanoTime();
+                    shm.update(clock);
+                    t2 = System.nanoTime();
+                } else {
+                    t1 = System.nanoTime();
+                    shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
+                    t2 = System.nanoTime();
+                }
+                long a1 = threads.getThreadAllocatedBytes(self);
+                if (i == 0) {
+                    firstNs = t2 - t0;
+                }
+                long recv = shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
+                gap[i] = recv - (now.getEpochSecond() * NANOS + now.getNano());
+                call[i] = t2 - t1;
+                alloc[i] = a1 - a0 - callerAlloc(dbl);
+                LockSupport.parkNanos(period);
+            }
+        } finally {
+            BenchSegments.removeAndClose(shm);
+        }
+        String op = dbl ? "update(double)" : "update(Instant)";
+        System.out.println(series(backend, op, hz, gcCount() - gcBefore, openNs, firstNs)
+                + ",\"gapNs\":" + json(gap) + ",\"callNs\":" + json(call) + ",\"allocBytes\":" + json(alloc) + "}");
+    }
+
+    /** The caller's side of a write sample without the call: what {@link #write} subtracts from its allocation. */
+    private long callerAlloc(boolean dbl) {
+        long a0 = threads.getThreadAllocatedBytes(self);
+        Instant now = Instant.now();
+        long t1;
+        if (dbl) {
+            double clock = now.getEpochSecond() - 1 + now.getNano() / 1e9;
+            t1 = System.nanoTime() + (long) clock;
+        } else {
+            t1 = System.nanoTime() + now.getNano();
+        }
+        long t2 = System.nanoTime();
+        long a1 = threads.getThreadAllocatedBytes(self);
+        return t1 == t2 ? -1 : a1 - a0;
+    }
+
+    /**
+     * ntpd's side at 1 Hz: a writer in the same handle stamps a sample (not timed), then {@code peek(Mutable)}
+     * (a monitor) and {@code consume(Mutable)} (ntpd) are timed.
+     */
+    private void read(String backend, int hz, int samples) {
+        long[] peek = new long[samples];
+        long[] consume = new long[samples];
+        long[] peekAlloc = new long[samples];
+        long[] consumeAlloc = new long[samples];
+        long period = NANOS / hz;
+        long gcBefore;
+        long openNs;
+        ShmSample.Mutable into = new ShmSample.Mutable();
+        NtpdShm shm = null;
+        int ok = 0;
+        try {
+            ShmOptions options = BenchSegments.options(backend, BenchSegments.randomKeyBase());
+            long t0 = System.nanoTime();
+            shm = NtpdShm.open(options);
+            openNs = System.nanoTime() - t0;
+            gcBefore = gcCount();
+            long base = baseAlloc();
+            for (int i = 0; i < samples; i++) {
+                Instant now = Instant.now();
+                shm.update(now.minusSeconds(1), now);
+                long a0 = threads.getThreadAllocatedBytes(self);
+                long t1 = System.nanoTime();
+                ok += shm.peek(into).ordinal();
+                long t2 = System.nanoTime();
+                long a1 = threads.getThreadAllocatedBytes(self);
+                long t3 = System.nanoTime();
+                ok += shm.consume(into).ordinal();
+                long t4 = System.nanoTime();
+                long a2 = threads.getThreadAllocatedBytes(self);
+                peek[i] = t2 - t1;
+                consume[i] = t4 - t3;
+                peekAlloc[i] = a1 - a0 - base;
+                consumeAlloc[i] = a2 - a1 - base;
+                LockSupport.parkNanos(period);
+            }
+        } finally {
+            BenchSegments.removeAndClose(shm);
+        }
+        long gc = gcCount() - gcBefore;
+        System.out.println(series(backend, "peek(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(peek)
+                + ",\"allocBytes\":" + json(peekAlloc) + ",\"status\":" + ok + "}");
+        System.out.println(series(backend, "consume(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(consume)
+                + ",\"allocBytes\":" + json(consumeAlloc) + "}");
+    }
+
+    /** What two nanoTime calls between two allocation readings allocate (nothing, unless the JVM does). */
+    private long baseAlloc() {
+        long a0 = threads.getThreadAllocatedBytes(self);
+        long t = System.nanoTime();
+        t += System.nanoTime();
+        long a1 = threads.getThreadAllocatedBytes(self);
+        return t == 0 ? -1 : a1 - a0;
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+        }
+        return n;
+    }
+
+    private static String series(String backend, String op, int hz, long gc, long openNs, long firstNs) {
+        return String.format(Locale.ROOT, "{\"writer\":\"ntpdshm\",\"jdk\":\"%d\",\"backend\":\"%s\",\"op\":\"%s\","
+                + "\"hz\":%d,\"gcDuringLoop\":%d,\"openNs\":%d,\"firstSampleNs\":%d", Runtime.version().feature(),
+                backend, op, hz, gc, openNs, firstNs);
+    }
+
+    static String json(long[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ",").append(v[i]);
+        }
+        return b.append(']').toString();
+    }
+}
