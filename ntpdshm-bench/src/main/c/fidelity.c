@@ -21,21 +21,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-struct shmTime {
-    int          mode;
-    volatile int count;
-    time_t       clockTimeStampSec;
-    int          clockTimeStampUSec;
-    time_t       receiveTimeStampSec;
-    int          receiveTimeStampUSec;
-    int          leap;
-    int          precision;
-    int          nsamples;
-    volatile int valid;
-    unsigned     clockTimeStampNSec;
-    unsigned     receiveTimeStampNSec;
-    int          dummy[8];
-};
+#include "shmtime.h"
 
 static long long ns(clockid_t c) {
     struct timespec t;
