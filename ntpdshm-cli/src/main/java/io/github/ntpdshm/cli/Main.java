@@ -54,6 +54,7 @@ public final class Main implements Callable<Integer> {
         SUBCOMMANDS.put("exporter", Exporter::new);
         SUBCOMMANDS.put("completion", Completion::new);
         SUBCOMMANDS.put("help", HelpCommand::new);
+        SUBCOMMANDS.put("aot-training", AotTraining::new);
     }
 
     /** Exit code of a runtime failure. */
