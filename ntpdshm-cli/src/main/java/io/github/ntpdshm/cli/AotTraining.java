@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * {@code doctor} start from the classes, links and profiles it recorded. It runs those commands, in this JVM, on one
  * scratch segment under a private key base, which it removes at the end; the real units are not touched.
  */
-@Command(name = "aot-training", hidden = true, description = "Internal: the training run of the launcher's AOT cache.")
+@Command(name = "aot-training", addMethodSubcommands = false, hidden = true, description = "Internal: the training run of the launcher's AOT cache.")
 final class AotTraining implements Callable<Integer> {
 
     /** A key base of 256 keys away from ntpd's (0x4e545030), different for each training process. */
