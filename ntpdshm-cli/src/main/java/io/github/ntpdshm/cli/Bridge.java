@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /** Forwards samples between the two transports: an SHM unit to chrony's SOCK refclock, or a SOCK path to a unit. */
-@Command(name = "bridge", mixinStandardHelpOptions = true,
+@Command(name = "bridge", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Forward samples between an SHM unit and chrony's SOCK refclock.",
         sortOptions = false,
         description = {"--from-unit N --to-sock PATH: watches unit N read-only, as `monitor` does (it never clears"

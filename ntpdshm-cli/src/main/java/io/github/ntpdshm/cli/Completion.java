@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** Prints picocli's bash completion script for every subcommand and option. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
+@Command(name = "completion", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Print a bash completion script.",
         description = {"Prints a bash (and zsh) completion script for ntpdshm.",
                 "Use it with:  source <(ntpdshm completion)",

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import java.time.Instant;
 
 /** The off-by-one-second clock, written and read back: the whole protocol in a few lines of output. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "The off-by-one-second clock: write unit 2 and read it back, for a few seconds.", sortOptions = false,
         description = {"A reference clock exactly 1 s behind this machine's clock: writes unit 2 (key 0x4e545032)"
                 + " once a second and reads every sample back through a second, read-only handle (SHM_RDONLY, never"

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Why ntpd or chrony does (not) take a unit's samples: the facts, and a verdict per daemon with what to do. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Tell why ntpd/NTPsec or chrony would (not) take each unit's samples.", sortOptions = false,
         description = {"For every unit that has a segment (or that a daemon's configuration reads): the facts (segment,"
                 + " size and layout, owner and permissions, attached processes, the latest sample and its age, whether"

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Every field of one unit and the kernel's facts about its segment; read-only. */
-@Command(name = "dump", mixinStandardHelpOptions = true,
+@Command(name = "dump", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Show every field of a unit and its segment's facts.", sortOptions = false,
         description = {"Shows every field of a unit with its raw value, both time stamps as ISO-8601 with nanoseconds,"
                 + " the sample's age (now - receive time) and the segment's facts (key, shmid, size, layout, owner,"

@@ -30,7 +30,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** A Prometheus exporter for units, read-only, on the official Prometheus Java client's HTTP server. */
-@Command(name = "exporter", mixinStandardHelpOptions = true,
+@Command(name = "exporter", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Serve Prometheus metrics of units (offset, age, verdicts...), read-only.",
         sortOptions = false,
         description = {"Serves http://HOST:PORT/metrics for Prometheus: per unit the latest sample's offset and age,"

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import java.time.Instant;
 
 /** A reference clock OFFSET seconds off the system clock: the "off by one second" clock, generalised. */
-@Command(name = "feed", mixinStandardHelpOptions = true,
+@Command(name = "feed", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Write a reference clock OFFSET seconds off this machine's clock, every INTERVAL.", sortOptions = false,
         description = {"Writes a reference clock that is OFFSET seconds off this machine's clock into a unit:"
                 + " every INTERVAL one sample with receive = now and clock = now + OFFSET, the way gpsd writes"

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every NTP SHM segment under the key base, one row each. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "List every NTP SHM segment on this machine.", sortOptions = false,
         description = {"Lists every NTP SHM segment on this machine (keys key base + 0..255), one row each: unit, key,"
                 + " size and layout, owner, permissions, attaches, the last sample's age and valid.",

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** {@code ntpdshm}: the NTP shared-memory reference clock from the shell. Exit codes: 0 ok, 1 failure, 2 usage. */
-@Command(name = "ntpdshm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "ntpdshm", addMethodSubcommands = false, mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Write, watch and inspect NTP shared-memory reference clock segments (ntpd driver 28, \"SHM\"),"
                 + " as read by ntpd, NTPsec, chrony and gpsd's ntpshmmon.", ""},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
@@ -43,6 +43,12 @@ public final class Main implements Callable<Integer> {
     private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
     static {
+        // Start-up: picocli's default factory otherwise looks for Groovy on the class path (a failed class lookup
+        // through the whole jar) on every run; picocli documents this switch. `addMethodSubcommands = false` on every
+        // command likewise spares picocli reading the annotations of every method in search of @Command methods.
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         SUBCOMMANDS.put("demo", Demo::new);
         SUBCOMMANDS.put("feed", Feed::new);
         SUBCOMMANDS.put("monitor", Monitor::new);
@@ -54,6 +60,7 @@ public final class Main implements Callable<Integer> {
         SUBCOMMANDS.put("exporter", Exporter::new);
         SUBCOMMANDS.put("completion", Completion::new);
         SUBCOMMANDS.put("help", HelpCommand::new);
+        SUBCOMMANDS.put("aot-training", AotTraining::new);
     }
 
     /** Exit code of a runtime failure. */

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** gpsd's ntpshmmon, read-only: one line per new sample of every unit that exists. */
-@Command(name = "monitor", mixinStandardHelpOptions = true,
+@Command(name = "monitor", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Watch units read-only, one line per new sample (like gpsd's ntpshmmon).", sortOptions = false,
         description = {"Watches units like gpsd's ntpshmmon: one line per new sample (seen time, receive time"
                 + " \"clock\", clock time \"real\", offset, leap, precision). Attaches read-only (SHM_RDONLY) and only"

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import java.util.Optional;
 
 /** IPC_RMID, refusing while others are attached unless forced. */
-@Command(name = "remove", mixinStandardHelpOptions = true,
+@Command(name = "remove", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         header = "Remove a unit's segment (IPC_RMID).", sortOptions = false,
         description = {"Removes a unit's segment (shmctl IPC_RMID). While processes are attached it refuses and names"
                 + " them; with --force the segment is marked for removal and disappears once the last one detaches"

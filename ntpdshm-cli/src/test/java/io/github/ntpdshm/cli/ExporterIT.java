@@ -3,6 +3,8 @@
  */
 package io.github.ntpdshm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ntpdshm.api.NtpdShm;
 import io.github.ntpdshm.api.ShmLayout;
 import io.github.ntpdshm.api.ShmSegment;
@@ -72,6 +74,37 @@ class ExporterIT {
         return Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
     }
 
+    /**
+     * docs/examples/grafana-dashboard.json: every query is PromQL that promtool accepts (as recording rules, with
+     * Grafana's variables filled in), and every metric it names is one the exporter serves.
+     */
+    private static void dashboardQueriesWhatIsServed(Path promtool, String scrape) throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Paths.get("..", "docs", "examples", "grafana-dashboard.json")
+                .toFile());
+        StringBuilder rules = new StringBuilder("groups:\n- name: dashboard\n  rules:\n");
+        int n = 0;
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText().replace("$__rate_interval", "5m").replace("$unit", ".*");
+                rules.append("  - record: dashboard:query").append(n++).append("\n    expr: '")
+                        .append(expr.replace("'", "''")).append("'\n");
+                Matcher names = Pattern.compile("ntpdshm_[a-z_]+").matcher(expr);
+                while (names.find()) {
+                    String name = names.group();
+                    assertTrue(scrape.contains("\n" + name + "{") || scrape.startsWith(name + "{"),
+                            "panel '" + panel.path("title").asText() + "' queries " + name
+                                    + ", which the exporter does not serve:\n" + scrape);
+                }
+            }
+        }
+        assertTrue(n >= 8, "queries found in the dashboard: " + n);
+        Path file = Files.createTempFile(Paths.get("target"), "dashboard", ".rules.yml");
+        Files.write(file, rules.toString().getBytes(StandardCharsets.UTF_8));
+        CPeer.Result check = CPeer.run(Arrays.asList(promtool.toString(), "check", "rules", file.toString()), 30);
+        assertEquals(0, check.exit, "promtool check rules on the dashboard's queries:\n" + check.output + "\n" + rules);
+        Files.delete(file);
+    }
+
     @Test
     void servesTheMetricsReadOnlyAndPromtoolAgrees() throws Exception {
         Path promtool = promtool();
@@ -119,6 +152,7 @@ class ExporterIT {
                 assertEquals(0, lint.exit, "promtool check metrics:\n" + lint.output + "\n" + again);
                 assertEquals("", lint.output.trim(), "promtool's lint findings:\n" + lint.output);
                 Files.delete(file);
+                dashboardQueriesWhatIsServed(promtool, again);
             } finally {
                 exp.process.destroy();
                 Jar.Result r = exp.await(30);
