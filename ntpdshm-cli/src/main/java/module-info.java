@@ -3,19 +3,16 @@
  */
 
 /**
- * The ntpdshm command-line tool, {@code io.github.ntpdshm.cli.Main}. The backends it uses are found by the
+ * The ntpdshm command-line tool, {@code io.github.ntpdshm.cli.Main}. It holds the package {@code picocli} too,
+ * compiled from picocli's published sources (see the module's pom). The backends it uses are found by the
  * API's {@code ServiceLoader}: on the module path, the backend modules there.
  */
 @SuppressWarnings("requires-automatic") // the Prometheus client names its modules in its manifests only
 module io.github.ntpdshm.cli {
     requires io.github.ntpdshm;
-    requires info.picocli;
     requires io.prometheus.metrics.exporter.httpserver;
     requires io.prometheus.metrics.model;
     requires java.logging;
     // the Prometheus client's HTTP server is the JDK's
     requires jdk.httpserver;
-
-    // picocli reads the commands' annotated fields and methods
-    opens io.github.ntpdshm.cli to info.picocli;
 }
