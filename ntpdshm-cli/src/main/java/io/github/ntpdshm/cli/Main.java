@@ -124,11 +124,15 @@ public final class Main implements Callable<Integer> {
         return commandLine(args).execute(args);
     }
 
-    /** The command line for these arguments: only their subcommand when the first one names one. */
+    /**
+     * The command line for these arguments: only their subcommand when the first one names one. Then the top command
+     * is only its name (start-up: its annotations, help and version options serve only `ntpdshm --help` and
+     * `ntpdshm --version`, and reading them is a good part of a one-shot command's run).
+     */
     static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new Main());
         String first = args.length > 0 ? args[0] : "";
         boolean justOne = SUBCOMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion");
+        CommandLine cl = justOne ? new CommandLine(CommandSpec.create().name("ntpdshm")) : new CommandLine(new Main());
         for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
             if (!justOne || e.getKey().equals(first)) {
                 cl.addSubcommand(e.getKey(), e.getValue().get());
