@@ -21,7 +21,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#include "shmtime.h"
+#include "gpsdput.h"
 
 static long long ns(clockid_t c) {
     struct timespec t;
@@ -34,21 +34,7 @@ static __attribute__((noinline)) void update(volatile struct shmTime *t, time_t 
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     t->mode = 1;
-    t->valid = 0;
-    t->count++;
-    atomic_thread_fence(memory_order_seq_cst);
-    t->clockTimeStampSec = cs;
-    t->clockTimeStampUSec = (int) (cn / 1000);
-    t->clockTimeStampNSec = (unsigned) cn;
-    t->receiveTimeStampSec = now.tv_sec;
-    t->receiveTimeStampUSec = (int) (now.tv_nsec / 1000);
-    t->receiveTimeStampNSec = (unsigned) now.tv_nsec;
-    t->leap = 0;
-    t->precision = -20;
-    atomic_thread_fence(memory_order_seq_cst);
-    t->count++;
-    atomic_thread_fence(memory_order_seq_cst);
-    t->valid = 1;
+    gpsd_put((struct shmTime *) t, cs, cn, now.tv_sec, now.tv_nsec);
 }
 
 /* ntpd's shm_query: valid?, count, fence, copy, (clear valid,) fence, count again; 1 when OK. */

@@ -17,7 +17,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#include "shmtime.h"
+#include "gpsdput.h"
 
 static int baseline_key;
 
@@ -42,30 +42,12 @@ int shmbaseline_remove(void *shm, int key) {
     return rc;
 }
 
-static inline void put(struct shmTime *t, time_t cs, long cn, time_t rs, long rn) {
-    t->valid = 0;
-    t->count++;
-    atomic_thread_fence(memory_order_seq_cst);
-    t->clockTimeStampSec = cs;
-    t->clockTimeStampUSec = (int) (cn / 1000);
-    t->clockTimeStampNSec = (unsigned) cn;
-    t->receiveTimeStampSec = rs;
-    t->receiveTimeStampUSec = (int) (rn / 1000);
-    t->receiveTimeStampNSec = (unsigned) rn;
-    t->leap = 0;
-    t->precision = -20;
-    atomic_thread_fence(memory_order_seq_cst);
-    t->count++;
-    atomic_thread_fence(memory_order_seq_cst);
-    t->valid = 1;
-}
-
 /* gpsd's store-and-fence sequence with given time stamps (update(Instant, Instant)'s C twin). */
 long store_loop(void *shm, long n) {
     struct shmTime *t = shm;
     t->mode = 1;
     for (long i = 0; i < n; i++) {
-        put(t, 1700000000 + (i & 1), 123456789 + (i & 1), 1700000001, 987654321);
+        gpsd_put(t, 1700000000 + (i & 1), 123456789 + (i & 1), 1700000001, 987654321);
     }
     return t->count;
 }
@@ -77,7 +59,7 @@ long clock_store_loop(void *shm, long n) {
     t->mode = 1;
     for (long i = 0; i < n; i++) {
         clock_gettime(CLOCK_REALTIME, &now);
-        put(t, now.tv_sec - 1, now.tv_nsec, now.tv_sec, now.tv_nsec);
+        gpsd_put(t, now.tv_sec - 1, now.tv_nsec, now.tv_sec, now.tv_nsec);
     }
     return t->count;
 }
