@@ -29,8 +29,9 @@ final class AotTraining implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String base = Fmt.hex(scratchKeyBase());
-        ShmOptions unit0 = ShmOptions.builder(0).keyBase(scratchKeyBase()).build();
+        int keyBase = scratchKeyBase();
+        String base = Fmt.hex(keyBase);
+        ShmOptions unit0 = ShmOptions.builder(0).keyBase(keyBase).build();
         PrintStream out = System.out;
         PrintStream err = System.err;
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
