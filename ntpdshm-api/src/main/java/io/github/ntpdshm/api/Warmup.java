@@ -35,14 +35,22 @@ final class Warmup {
      * stayed interpreted after such a trap with 4 handles).
      */
     static final int HANDLES = 32;
-    /** Rounds of every update overload and read per handle: 32 x 200 calls each overload past C2's threshold. */
-    static final int ROUNDS = 200;
+    /**
+     * Rounds of every update overload and read per handle: 32 x 2000 calls of each, enough for C2 to compile every
+     * path and for the compiled code to be installed while the warm-up still calls it. Measured with
+     * {@code -XX:+PrintCompilation} on JDK 17 and 25, every backend: at 200 rounds a handle the overloads stayed
+     * at C1 (tiers 2 and 3), whose code cannot remove the receive stamp's {@code Instant} (24 bytes a call);
+     * at 2000 they are C2's (tier 4) and allocate nothing. In the fidelity benchmark the gap caller clock to
+     * receive stamp of {@code update(Instant)} (JNA, JDK 25, 16 Hz) went from 4.4-5.1 to 3.6-4.0 microseconds
+     * (medians) and its maximum from 59-148 to 7-9 (docs/bench.md).
+     */
+    static final int ROUNDS = 2000;
     /**
      * The most a warm-up may add to {@code open()}: it stops after the handle that passes it. A quiet x86_64
-     * machine finishes well within it; under qemu-user or on a loaded machine the paths end up less compiled
-     * instead of the open taking seconds.
+     * machine finishes within it (240 to 340 ms measured); under qemu-user or on a loaded machine the paths end
+     * up less compiled instead of the open taking seconds.
      */
-    static final long BUDGET_NANOS = 200_000_000L;
+    static final long BUDGET_NANOS = 500_000_000L;
 
     /** What has been warmed in this JVM: the memory's class and the layout. */
     private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
