@@ -6,11 +6,12 @@
  * (ntpshm_put: clock_gettime for the receive time inside the update, then the store-and-fence sequence),
  * and ntpd's read (shm_query) at 1 Hz. Prints one JSON object per series, as Fidelity.java does:
  *
- *   fidelity-c write HZ SAMPLES KEY    per sample: caller's CLOCK_REALTIME -> receive stamp, and the update call
+ *   fidelity-c write HZ SAMPLES KEY    per sample: caller's CLOCK_REALTIME -> receive stamp, and
+ *                                      caller's CLOCK_REALTIME -> the update's return (a second reading)
  *   fidelity-c read HZ SAMPLES KEY     per sample: ntpd's read with and without clearing valid
  *
- * Between the caller's clock reading and the update there is one CLOCK_MONOTONIC reading, as in the Java and
- * Python writers. The segment is created under KEY (a private key) and removed before exit.
+ * Nothing runs between the caller's clock reading and the update, as in the Java and Python writers.
+ * The segment is created under KEY (a private key) and removed before exit.
  */
 #define _GNU_SOURCE
 #include <stdatomic.h>
@@ -95,14 +96,13 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
         if (!strcmp(argv[1], "write")) {
             long long caller = ns(CLOCK_REALTIME);
-            long long t1 = ns(CLOCK_MONOTONIC);
             update(t, caller / 1000000000LL - 1, caller % 1000000000LL);
-            long long t2 = ns(CLOCK_MONOTONIC);
+            long long end = ns(CLOCK_REALTIME);
             if (i == 0) {
-                first_ns = t2 - t0;
+                first_ns = ns(CLOCK_MONOTONIC) - t0;
             }
             a[i] = t->receiveTimeStampSec * 1000000000LL + t->receiveTimeStampNSec - caller;
-            b[i] = t2 - t1;
+            b[i] = end - caller;
         } else {
             long long caller = ns(CLOCK_REALTIME);
             update(t, caller / 1000000000LL - 1, caller % 1000000000LL);

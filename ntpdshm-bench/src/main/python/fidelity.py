@@ -7,7 +7,8 @@ over the attached segment and update(clock_time) that stamps the receive time it
     python3 fidelity.py HZ SAMPLES KEY
 
 Prints one JSON object, as Fidelity.java does: per sample, the caller's clock reading (time.time_ns()) to the
-receive stamp, and the update call (time.monotonic_ns() around it). Creates the segment under KEY (a private
+receive stamp, and to the update's return (a second time.time_ns()). Nothing runs between the reading and
+the update, as in the Java and C writers. Creates the segment under KEY (a private
 key) and removes it before exit. Python has no fences; the stores are in gpsd's order.
 """
 import ctypes
@@ -77,13 +78,12 @@ def main():
     try:
         for i in range(n):
             caller = time.time_ns()
-            t1 = time.monotonic_ns()
             shm.update(caller / 1e9 - 1.0)
-            t2 = time.monotonic_ns()
+            end = time.time_ns()
             if i == 0:
-                first_ns = t2 - t0
+                first_ns = time.monotonic_ns() - t0
             gap.append(shm.t.receiveTimeStampSec * 1000000000 + shm.t.receiveTimeStampNSec - caller)
-            call.append(t2 - t1)
+            call.append(end - caller)
             time.sleep(1.0 / hz)
     finally:
         shm.close()

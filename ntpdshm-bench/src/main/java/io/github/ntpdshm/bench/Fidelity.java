@@ -21,12 +21,14 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  * <li>{@code gapNs}: the caller's clock reading ({@code Instant.now()}) to the receive stamp that {@code update}
  * wrote, read back with the raw getters;</li>
- * <li>{@code callNs}: the {@code update()} (or {@code peek}/{@code consume}) call, by {@code System.nanoTime()};</li>
+ * <li>{@code callNs}: for a writer, the caller's clock reading to the return of {@code update()}, by a second
+ * {@code Instant.now()} right after it; for a reader, the {@code peek}/{@code consume} call, by
+ * {@code System.nanoTime()};</li>
  * <li>{@code allocBytes}: what the call allocated on this thread (ThreadMXBean), less the caller's own clock
- * reading measured the same way without the call.</li>
+ * readings measured the same way without the call.</li>
  * </ul>
- * Between the caller's clock reading and the call there is one {@code System.nanoTime()}, as in the C and Python
- * writers (their monotonic clock), so the gap includes it in every writer.
+ * Nothing runs between the caller's clock reading and the call, in this writer as in the C and Python ones: right
+ * after a sleep, a {@code System.nanoTime()} there would add microseconds of its own to the gap (docs/bench.md).
  *
  * <p>Usage: {@code Fidelity write BACKEND double|instant HZ SAMPLES} or {@code Fidelity read BACKEND HZ SAMPLES}.
  */
@@ -79,25 +81,21 @@ public final class Fidelity {
             for (int i = 0; i < samples; i++) {
                 long a0 = threads.getThreadAllocatedBytes(self);
                 Instant now = Instant.now();
-                long t1;
-                long t2;
+                Instant end;
                 if (dbl) {
-                    double clock = now.getEpochSecond() - 1 + now.getNano() / 1e9;
-                    t1 = System.nanoTime();
-                    shm.update(clock);
-                    t2 = System.nanoTime();
+                    shm.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
+                    end = Instant.now();
                 } else {
-                    t1 = System.nanoTime();
                     shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
-                    t2 = System.nanoTime();
+                    end = Instant.now();
                 }
                 long a1 = threads.getThreadAllocatedBytes(self);
                 if (i == 0) {
-                    firstNs = t2 - t0;
+                    firstNs = System.nanoTime() - t0;
                 }
                 long recv = shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
-                gap[i] = recv - (now.getEpochSecond() * NANOS + now.getNano());
-                call[i] = t2 - t1;
+                gap[i] = recv - epochNanos(now);
+                call[i] = epochNanos(end) - epochNanos(now);
                 alloc[i] = a1 - a0 - callerAlloc(dbl);
                 LockSupport.parkNanos(period);
             }
@@ -113,16 +111,14 @@ public final class Fidelity {
     private long callerAlloc(boolean dbl) {
         long a0 = threads.getThreadAllocatedBytes(self);
         Instant now = Instant.now();
-        long t1;
-        if (dbl) {
-            double clock = now.getEpochSecond() - 1 + now.getNano() / 1e9;
-            t1 = System.nanoTime() + (long) clock;
-        } else {
-            t1 = System.nanoTime() + now.getNano();
-        }
-        long t2 = System.nanoTime();
+        double clock = dbl ? now.getEpochSecond() - 1 + now.getNano() / 1e9 : now.getNano();
+        Instant end = Instant.now();
         long a1 = threads.getThreadAllocatedBytes(self);
-        return t1 == t2 ? -1 : a1 - a0;
+        return clock == end.getNano() ? -1 : a1 - a0;
+    }
+
+    private static long epochNanos(Instant t) {
+        return t.getEpochSecond() * NANOS + t.getNano();
     }
 
     /**

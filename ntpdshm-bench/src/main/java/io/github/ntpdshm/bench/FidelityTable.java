@@ -86,9 +86,9 @@ public final class FidelityTable {
         StringBuilder w = new StringBuilder();
         w.append("### Summary: gap caller clock → receive stamp, µs, median / max (first sample)\n\n")
                 .append(summary(lines)).append("\n");
-        w.append("### Writers: the gap caller clock → receive stamp, and the update call\n\n");
+        w.append("### Writers: the gap caller clock → receive stamp, and caller clock → the update's return\n\n");
         w.append("| writer | JDK | backend | call | Hz | n | gap median / p99 / max (µs) | first gap (µs) | goal |"
-                + " call median / p99 / max (µs) | B/call first / later max | GCs loop / JVM | open (ms) |\n");
+                + " clock → return median / p99 / max (µs) | B/call first / later max | GCs loop / JVM | open (ms) |\n");
         w.append("|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
         StringBuilder r = new StringBuilder();
         r.append("### Readers at 1 Hz: the call\n\n");
