@@ -16,6 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * with {@code System.nanoTime()}; prints the medians. The first operations after a sleep are the slow ones, whatever
  * they are, and the same update repeated at once is not.
  *
+ * <p>Then, with no ntpdshm code at all, the JDK's own floor for the gap after the same sleeps: two
+ * {@code Instant.now()} in a row, the same with a {@code System.nanoTime()} between them, and an
+ * {@code Instant.now()} followed by an interface call whose compiled target takes {@code Instant.now()} first
+ * (what {@code update(Instant)} does). Each is the gap between the two wall-clock readings, as fidelity.sh
+ * measures it.
+ *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.github.ntpdshm.bench.ColdProbe jna 62 40</pre>
  */
 public final class ColdProbe {
@@ -63,6 +69,46 @@ public final class ColdProbe {
         } finally {
             BenchSegments.removeAndClose(shm);
         }
+        floor(sleepMs, n);
+    }
+
+    /** What {@code update(Instant)} stands for in {@link #floor}: an interface call that stamps first. */
+    interface Stamper {
+        Instant stamp(Instant clock);
+    }
+
+    /** The JDK's own gaps after each sleep, without ntpdshm (see the class comment). */
+    private static void floor(long sleepMs, int n) {
+        long[] twice = new long[n];
+        long[] nanoTime = new long[n];
+        long[] call = new long[n];
+        Stamper stamper = clock -> Instant.now();
+        long sink = 0;
+        for (int i = 0; i < 20_000; i++) {  // compiles the target, as the warm-up at open compiles update()
+            sink += stamper.stamp(null).getNano();
+        }
+        for (int i = 0; i < n; i++) {
+            LockSupport.parkNanos(sleepMs * 1_000_000L);
+            Instant a = Instant.now();
+            Instant b = Instant.now();
+            twice[i] = nanosBetween(a, b);
+            LockSupport.parkNanos(sleepMs * 1_000_000L);
+            a = Instant.now();
+            sink += System.nanoTime();
+            b = Instant.now();
+            nanoTime[i] = nanosBetween(a, b);
+            LockSupport.parkNanos(sleepMs * 1_000_000L);
+            a = Instant.now();
+            b = stamper.stamp(a);
+            call[i] = nanosBetween(a, b);
+        }
+        System.out.printf("JDK floor, %d ms sleeps, gap medians in ns: Instant.now(); Instant.now() %d |"
+                + " with System.nanoTime() between %d | Instant.now(); interface call stamping first %d%s%n", sleepMs,
+                median(twice), median(nanoTime), median(call), sink == 42 ? " " : "");
+    }
+
+    private static long nanosBetween(Instant a, Instant b) {
+        return (b.getEpochSecond() - a.getEpochSecond()) * 1_000_000_000L + b.getNano() - a.getNano();
     }
 
     private static long median(long[] v) {
