@@ -29,8 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Nothing runs between the caller's clock reading and the call, in this writer as in the C and Python ones: right
  * after a sleep, a {@code System.nanoTime()} there would add microseconds of its own to the gap (docs/bench.md).
+ * The {@code shifted} series, which fidelity.sh does not run, is the seed's own loop,
+ * {@code update(now.plusNanos(-1 s))}, with the caller's {@code Instant} arithmetic in the gap.
  *
- * <p>Usage: {@code Fidelity write BACKEND double|instant HZ SAMPLES} or {@code Fidelity read BACKEND HZ SAMPLES}.
+ * <p>Usage: {@code Fidelity write BACKEND double|instant|shifted HZ SAMPLES} or
+ * {@code Fidelity read BACKEND HZ SAMPLES}.
  */
 public final class Fidelity {
 
@@ -46,24 +49,25 @@ public final class Fidelity {
     /**
      * Entry point.
      *
-     * @param args {@code write BACKEND double|instant HZ SAMPLES} or {@code read BACKEND HZ SAMPLES}
+     * @param args {@code write BACKEND double|instant|shifted HZ SAMPLES} or {@code read BACKEND HZ SAMPLES}
      * @throws InterruptedException never in practice
      */
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 4 || !(args[0].equals("write") && args.length == 5 || args[0].equals("read"))) {
-            System.err.println("usage: Fidelity write BACKEND double|instant HZ SAMPLES | read BACKEND HZ SAMPLES");
+            System.err.println("usage: Fidelity write BACKEND double|instant|shifted HZ SAMPLES"
+                    + " | read BACKEND HZ SAMPLES");
             System.exit(2);
         }
         Fidelity f = new Fidelity();
         f.threads.getThreadAllocatedBytes(f.self);  // loads and links what the measurement itself needs
         if (args[0].equals("write")) {
-            f.write(args[1], args[2].equals("double"), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            f.write(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
         } else {
             f.read(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         }
     }
 
-    private void write(String backend, boolean dbl, int hz, int samples) {
+    private void write(String backend, String how, int hz, int samples) {
         long[] gap = new long[samples];
         long[] call = new long[samples];
         long[] alloc = new long[samples];
@@ -82,8 +86,11 @@ public final class Fidelity {
                 long a0 = threads.getThreadAllocatedBytes(self);
                 Instant now = Instant.now();
                 Instant end;
-                if (dbl) {
+                if (how.equals("double")) {
                     shm.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
+                    end = Instant.now();
+                } else if (how.equals("shifted")) {
+                    shm.update(now.plusNanos(-NANOS));  // the seed's own loop: the caller's arithmetic is in the gap
                     end = Instant.now();
                 } else {
                     shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
@@ -96,22 +103,24 @@ public final class Fidelity {
                 long recv = shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
                 gap[i] = recv - epochNanos(now);
                 call[i] = epochNanos(end) - epochNanos(now);
-                alloc[i] = a1 - a0 - callerAlloc(dbl);
+                alloc[i] = a1 - a0 - callerAlloc(how);
                 LockSupport.parkNanos(period);
             }
         } finally {
             BenchSegments.removeAndClose(shm);
         }
-        String op = dbl ? "update(double)" : "update(Instant)";
+        String op = how.equals("double") ? "update(double)"
+                : how.equals("shifted") ? "update(now.plusNanos(-1 s))" : "update(Instant)";
         System.out.println(series(backend, op, hz, gcCount() - gcBefore, openNs, firstNs)
                 + ",\"gapNs\":" + json(gap) + ",\"callNs\":" + json(call) + ",\"allocBytes\":" + json(alloc) + "}");
     }
 
     /** The caller's side of a write sample without the call: what {@link #write} subtracts from its allocation. */
-    private long callerAlloc(boolean dbl) {
+    private long callerAlloc(String how) {
         long a0 = threads.getThreadAllocatedBytes(self);
         Instant now = Instant.now();
-        double clock = dbl ? now.getEpochSecond() - 1 + now.getNano() / 1e9 : now.getNano();
+        double clock = how.equals("double") ? now.getEpochSecond() - 1 + now.getNano() / 1e9
+                : how.equals("shifted") ? now.plusNanos(-NANOS).getNano() : now.getNano();
         Instant end = Instant.now();
         long a1 = threads.getThreadAllocatedBytes(self);
         return clock == end.getNano() ? -1 : a1 - a0;
