@@ -6,7 +6,6 @@ package io.github.ntpdshm.api;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,7 +89,6 @@ final class Warmup {
         for (int i = 0; i < ROUNDS; i++) {
             Instant now = Instant.now();
             Instant clock = now.minusSeconds(1);
-            sink += shifts(now);
             h.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
             h.update(clock);
             h.update(clock, now);
@@ -99,21 +97,5 @@ final class Warmup {
             sink += h.consume(into).ordinal();
         }
         return sink;
-    }
-
-    /**
-     * The {@code Instant} arithmetic a caller uses to make its clock time from its reading ({@code update(now
-     * .plusNanos(offset))}). It runs in the caller's loop between the reading and the call, so it is in the gap
-     * that the receive stamp shows; interpreted, right after a sleep, it cost more than the update. Measured with
-     * ntpdshm-bench's {@code Fidelity write jna shifted 4 20} ({@code update(now.plusNanos(-1 s))}, JDK 25), two
-     * runs each: gap medians of 18.2 and 19.2 microseconds without these calls here, 9.8 and 11.5 with them; and
-     * through NTPsec (interop suite) {@code -1000.00} to {@code -1000.01} ms instead of {@code -1000.01} to
-     * {@code -1000.02}.
-     */
-    private static int shifts(Instant now) {
-        Duration second = Duration.ofSeconds(1);
-        return now.plusNanos(-1_000_000_000L).getNano() + now.minusNanos(1_000_000_000L).getNano()
-                + now.plusMillis(-1000).getNano() + now.minusMillis(1000).getNano()
-                + now.plusSeconds(-1).getNano() + now.plus(second).getNano() + now.minus(second).getNano();
     }
 }

@@ -73,10 +73,9 @@ class InteropTest {
     /**
      * How far from -1000 ms NTPsec may show the seed's loop (units 2-4: {@code update(now - 1 s)}, the receive
      * time stamped inside update), in ms. Issue #11 aims at -1000.00 or -1000.01; before the open-time warm-up it
-     * showed -1000.17 to -1000.20, with the first warm-up -1000.01 and -1000.02 (rv -1000.011 to -1000.016), and
-     * since the warm-up compiles the caller's Instant arithmetic too, -1000.00 and -1000.01 (rv -1000.005 to
-     * -1000.009, three runs on the idle 2-CPU VM). 0.05 tells a cold write path from a warm one without failing on
-     * a loaded CI machine; the summary shows the figures of each run.
+     * showed -1000.17 to -1000.20, and with it -1000.01 and -1000.02 (rv -1000.011 to -1000.019); the rest is
+     * mostly the caller's own {@code plusNanos} between its reading and the call (docs/bench.md). 0.05 tells a
+     * cold write path from a warm one without failing on a loaded CI machine; the summary shows each run's figures.
      */
     private static final double SEED_LOOP_MS = 0.05;
     private static final String GPSD = "/usr/sbin/gpsd";
