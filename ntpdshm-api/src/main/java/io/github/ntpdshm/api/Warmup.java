@@ -47,7 +47,7 @@ final class Warmup {
     static final int ROUNDS = 2000;
     /**
      * The most a warm-up may add to {@code open()}: it stops after the handle that passes it. A quiet x86_64
-     * machine finishes within it (240 to 340 ms measured); under qemu-user or on a loaded machine the paths end
+     * machine finishes within it (about 250 to 350 ms measured); under qemu-user or on a loaded machine the paths end
      * up less compiled instead of the open taking seconds.
      */
     static final long BUDGET_NANOS = 500_000_000L;
