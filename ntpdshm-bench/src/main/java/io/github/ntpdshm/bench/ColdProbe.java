@@ -108,7 +108,7 @@ public final class ColdProbe {
     }
 
     private static long nanosBetween(Instant a, Instant b) {
-        return (b.getEpochSecond() - a.getEpochSecond()) * 1_000_000_000L + b.getNano() - a.getNano();
+        return Fidelity.epochNanos(b) - Fidelity.epochNanos(a);
     }
 
     private static long median(long[] v) {

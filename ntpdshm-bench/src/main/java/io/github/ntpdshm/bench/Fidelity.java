@@ -39,6 +39,19 @@ public final class Fidelity {
 
     private static final long NANOS = 1_000_000_000L;
 
+    /** How a writer series calls {@code update}, as named on the command line, and its name in the results. */
+    private enum Call {
+        DOUBLE("update(double)"),
+        INSTANT("update(Instant)"),
+        SHIFTED("update(now.plusNanos(-1 s))");
+
+        final String label;
+
+        Call(String label) {
+            this.label = label;
+        }
+    }
+
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final long self = Thread.currentThread().getId();
@@ -53,21 +66,29 @@ public final class Fidelity {
      * @throws InterruptedException never in practice
      */
     public static void main(String[] args) throws InterruptedException {
-        if (args.length < 4 || !(args[0].equals("write") && args.length == 5 || args[0].equals("read"))) {
+        Call call = null;
+        if (args.length == 5 && args[0].equals("write")) {
+            for (Call c : Call.values()) {
+                if (c.name().toLowerCase(Locale.ROOT).equals(args[2])) {
+                    call = c;
+                }
+            }
+        }
+        if (args.length < 4 || !(call != null || args[0].equals("read"))) {
             System.err.println("usage: Fidelity write BACKEND double|instant|shifted HZ SAMPLES"
                     + " | read BACKEND HZ SAMPLES");
             System.exit(2);
         }
         Fidelity f = new Fidelity();
         f.threads.getThreadAllocatedBytes(f.self);  // loads and links what the measurement itself needs
-        if (args[0].equals("write")) {
-            f.write(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+        if (call != null) {
+            f.write(args[1], call, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
         } else {
             f.read(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         }
     }
 
-    private void write(String backend, String how, int hz, int samples) {
+    private void write(String backend, Call how, int hz, int samples) {
         long[] gap = new long[samples];
         long[] call = new long[samples];
         long[] alloc = new long[samples];
@@ -85,17 +106,17 @@ public final class Fidelity {
             for (int i = 0; i < samples; i++) {
                 long a0 = threads.getThreadAllocatedBytes(self);
                 Instant now = Instant.now();
-                Instant end;
-                if (how.equals("double")) {
-                    shm.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
-                    end = Instant.now();
-                } else if (how.equals("shifted")) {
-                    shm.update(now.plusNanos(-NANOS));  // the seed's own loop: the caller's arithmetic is in the gap
-                    end = Instant.now();
-                } else {
-                    shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
-                    end = Instant.now();
+                switch (how) {
+                    case DOUBLE:
+                        shm.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
+                        break;
+                    case SHIFTED:
+                        shm.update(now.plusNanos(-NANOS));  // the seed's own loop: its arithmetic is in the gap
+                        break;
+                    default:
+                        shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
                 }
+                Instant end = Instant.now();
                 long a1 = threads.getThreadAllocatedBytes(self);
                 if (i == 0) {
                     firstNs = System.nanoTime() - t0;
@@ -109,24 +130,23 @@ public final class Fidelity {
         } finally {
             BenchSegments.removeAndClose(shm);
         }
-        String op = how.equals("double") ? "update(double)"
-                : how.equals("shifted") ? "update(now.plusNanos(-1 s))" : "update(Instant)";
-        System.out.println(series(backend, op, hz, gcCount() - gcBefore, openNs, firstNs)
+        System.out.println(series(backend, how.label, hz, gcCount() - gcBefore, openNs, firstNs)
                 + ",\"gapNs\":" + json(gap) + ",\"callNs\":" + json(call) + ",\"allocBytes\":" + json(alloc) + "}");
     }
 
     /** The caller's side of a write sample without the call: what {@link #write} subtracts from its allocation. */
-    private long callerAlloc(String how) {
+    private long callerAlloc(Call how) {
         long a0 = threads.getThreadAllocatedBytes(self);
         Instant now = Instant.now();
-        double clock = how.equals("double") ? now.getEpochSecond() - 1 + now.getNano() / 1e9
-                : how.equals("shifted") ? now.plusNanos(-NANOS).getNano() : now.getNano();
+        double clock = how == Call.DOUBLE ? now.getEpochSecond() - 1 + now.getNano() / 1e9
+                : how == Call.SHIFTED ? now.plusNanos(-NANOS).getNano() : now.getNano();
         Instant end = Instant.now();
         long a1 = threads.getThreadAllocatedBytes(self);
         return clock == end.getNano() ? -1 : a1 - a0;
     }
 
-    private static long epochNanos(Instant t) {
+    /** {@code t} as nanoseconds since the epoch. */
+    static long epochNanos(Instant t) {
         return t.getEpochSecond() * NANOS + t.getNano();
     }
 
