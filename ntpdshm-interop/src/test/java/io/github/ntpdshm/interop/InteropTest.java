@@ -71,11 +71,18 @@ class InteropTest {
     private static final String NTPD = "/usr/sbin/ntpd";
     private static final String NTPQ = "/usr/bin/ntpq";
     /**
-     * How far from -1000 ms NTPsec may show the seed's loop (units 2-4: {@code update(now - 1 s)}, the receive
-     * time stamped inside update), in ms. Issue #11 aims at -1000.00 or -1000.01; before the open-time warm-up it
-     * showed -1000.17 to -1000.20, and with it -1000.01 and -1000.02 (rv -1000.011 to -1000.019); the rest is
-     * mostly the caller's own {@code plusNanos} between its reading and the call (docs/bench.md). 0.05 tells a
-     * cold write path from a warm one without failing on a loaded CI machine; the summary shows each run's figures.
+     * How far from -1000 ms {@code ntpq -pn} may show the seed's loop (units 2-4: {@code update(now - 1 s)}, the
+     * receive time stamped inside update), in ms as ntpq prints it (two decimals): issue #11 asks for
+     * {@code -1000.00} or {@code -1000.01}. Before the open-time warm-up it showed -1000.17 to -1000.20; with the
+     * warm-up of the update paths alone -1000.01 and -1000.02 (rv -1000.011 to -1000.019), the rest being the
+     * caller's own interpreted {@code plusNanos}; with that arithmetic warmed too, -1000.01 (rv -1000.006 to
+     * -1000.008). The suite polls ntpq until every unit is within this, so one late sample does not fail it.
+     */
+    private static final double SEED_LOOP_NTPQ_MS = 0.01;
+    /**
+     * The bound for the same units' {@code rv offset=}, read once after ntpq's figures settled: a later poll may
+     * have taken a new sample, so this only tells a cold write path (tenths of a millisecond) from a warm one
+     * without failing on one late sample on a loaded CI machine; the summary shows each run's figures.
      */
     private static final double SEED_LOOP_MS = 0.05;
     private static final String GPSD = "/usr/sbin/gpsd";
@@ -242,8 +249,8 @@ class InteropTest {
                     String[] p = seen.get(u1);
                     String line = p == null ? "no SHM(" + u1 + ") line in ntpq -pn:\n" + ntpqOut : String.join(" ", p);
                     assertTrue(p != null && !p[6].equals("0"), "SHM(" + u1 + ") not reached: " + line);
-                    assertTrue(Math.abs(Double.parseDouble(p[8]) + 1000.0) <= SEED_LOOP_MS,
-                            "SHM(" + u1 + ") offset is not -1000.00 ms within " + SEED_LOOP_MS + " ms: " + line);
+                    assertTrue(Math.abs(Double.parseDouble(p[8]) + 1000.0) <= SEED_LOOP_NTPQ_MS + 1e-9, "SHM(" + u1
+                            + ") offset is not -1000.00 or -1000.01 ms in ntpq -pn within 30 s: " + line);
                     String v = rv.getOrDefault(u1, "no rv for SHM(" + u1 + ")");
                     assertTrue(Math.abs(rvOffset(v) + 1000.0) <= SEED_LOOP_MS, "rv offset is not -1000 ms within "
                             + SEED_LOOP_MS + " ms: " + v);
@@ -299,7 +306,7 @@ class InteropTest {
                 return false;
             }
             double off = Double.parseDouble(p[8]);
-            if (u <= 4 ? Math.abs(off + 1000.0) > SEED_LOOP_MS : Math.abs(off + 0.1235) > 0.00005) {
+            if (u <= 4 ? Math.abs(off + 1000.0) > SEED_LOOP_NTPQ_MS + 1e-9 : Math.abs(off + 0.1235) > 0.00005) {
                 return false;
             }
         }
