@@ -5,7 +5,7 @@
 
 # The fidelity benchmark (issue #11): the seed's loop (read the clock, update(clock - 1 s), sleep) at 1 Hz and
 # 16 Hz from the first sample after open(), each series in a fresh JVM: every backend that runs on JDK 17 and on
-# JDK 25, update(double) and update(Instant); a reader (peek/consume(Mutable)) at 1 Hz; beside a C writer
+# JDK 25, update(double) and update(Instant), and at 1 Hz the seed's own update(now.plusNanos(-1 s)); a reader (peek/consume(Mutable)) at 1 Hz; beside a C writer
 # (gpsd's sequence) and a Python ctypes writer (the seed's design) in the same session. Private SysV keys only;
 # every segment is removed. About 7 minutes. Writes results/fidelity.jsonl (one JSON object per series) and
 # results/FIDELITY.md.
@@ -68,6 +68,7 @@ for jdk in "$JDK17" "$JDK25"; do
             java_series "$jdk" write "$b" $op 1 "$SAMPLES_1HZ"
             java_series "$jdk" write "$b" $op 16 "$SAMPLES_16HZ"
         done
+        java_series "$jdk" write "$b" shifted 1 "$SAMPLES_1HZ"  # the seed's own loop, update(now.plusNanos(-1 s))
         java_series "$jdk" read "$b" 1 "$SAMPLES_1HZ"
     done
 done

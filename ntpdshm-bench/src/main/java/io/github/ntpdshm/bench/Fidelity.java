@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Nothing runs between the caller's clock reading and the call, in this writer as in the C and Python ones: right
  * after a sleep, a {@code System.nanoTime()} there would add microseconds of its own to the gap (docs/bench.md).
- * The {@code shifted} series, which fidelity.sh does not run, is the seed's own loop,
+ * The {@code shifted} series (fidelity.sh runs it at 1 Hz) is the seed's own loop,
  * {@code update(now.plusNanos(-1 s))}, with the caller's {@code Instant} arithmetic in the gap.
  *
  * <p>Usage: {@code Fidelity write BACKEND double|instant|shifted HZ SAMPLES} or
@@ -40,7 +40,7 @@ public final class Fidelity {
     private static final long NANOS = 1_000_000_000L;
 
     /** How a writer series calls {@code update}, as named on the command line, and its name in the results. */
-    private enum Call {
+    enum Call {
         DOUBLE("update(double)"),
         INSTANT("update(Instant)"),
         SHIFTED("update(now.plusNanos(-1 s))");

@@ -28,6 +28,9 @@ class FidelityTableTest {
                 "{\"writer\":\"ntpdshm\",\"jdk\":\"17\",\"backend\":\"jna\",\"op\":\"update(Instant)\",\"hz\":16,"
                         + "\"gcDuringLoop\":0,\"openNs\":1,\"firstSampleNs\":1,\"gapNs\":[1500,12000],"
                         + "\"callNs\":[1,1],\"allocBytes\":[0,0],\"gcLogPauses\":1}",
+                "{\"writer\":\"ntpdshm\",\"jdk\":\"25\",\"backend\":\"panama\",\"op\":\"update(now.plusNanos(-1 s))\","
+                        + "\"hz\":1,\"gcDuringLoop\":0,\"openNs\":1,\"firstSampleNs\":1,\"gapNs\":[6000,5000,7000],"
+                        + "\"callNs\":[1,1,1],\"allocBytes\":[0,0,0],\"gcLogPauses\":0}",
                 "{\"writer\":\"C\",\"jdk\":\"\",\"backend\":\"gcc -O2\",\"op\":\"ntpd's read (peek)\",\"hz\":1,"
                         + "\"openNs\":1,\"callNs\":[60,50]}",
                 ""), "Machine: test");
@@ -36,7 +39,9 @@ class FidelityTableTest {
         assertTrue(md.contains("| ntpdshm | 17 | jna | `update(Instant)` | 16 | 2 | 6.75 / 12.0 / 12.0 | 1.50 |"
                 + " **missed** |"), md);
         assertTrue(md.contains("| C | — | gcc -O2 | `ntpd's read (peek)` | 2 | 0.06 / 0.06 / 0.06 | 0.06 | — | — |"), md);
-        assertTrue(md.contains("| ntpdshm | 25 | panama | 1.20 / 1.50 (1.50) |  |  |  |"), md);
+        assertTrue(md.contains("| ntpdshm | 25 | panama | `update(now.plusNanos(-1 s))` | 1 | 3 | 6.00 / 7.00 / 7.00"
+                + " | 6.00 |  |"), md);
+        assertTrue(md.contains("| ntpdshm | 25 | panama | 1.20 / 1.50 (1.50) |  |  |  | 6.00 / 7.00 (6.00) |"), md);
         assertTrue(md.endsWith("backend loading included.\n"), md);
     }
 }
