@@ -14,5 +14,6 @@ module io.github.ntpdshm {
     // errno names, key and seconds formatting: shared with ntpdshm's own modules, not an API
     exports io.github.ntpdshm.internal to io.github.ntpdshm.cli, io.github.ntpdshm.testsuite;
 
+    requires java.management;  // Warmup waits for the JIT to go quiet (CompilationMXBean)
     uses io.github.ntpdshm.spi.ShmBackend;
 }

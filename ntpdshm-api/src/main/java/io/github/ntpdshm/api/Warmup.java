@@ -6,10 +6,13 @@ package io.github.ntpdshm.api;
 import io.github.ntpdshm.spi.ShmBackend;
 import io.github.ntpdshm.spi.ShmMemory;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a writer's update and read paths on scratch memory when it opens a unit, so that its first sample, and
@@ -22,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * class and layout. The calls go through real {@link ShmHandle}s of the same layout over
  * {@link ShmBackend#scratch} memory of the same class as the segment's, so that the compiled code and its type
  * profiles are the ones the real handle will use; the real segment is never written. Several fresh handles
- * take the first-sample branches (mode not yet written, nothing published) as a real handle does.
+ * take the first-sample branches (mode not yet written, nothing published) as a real handle does. It then waits
+ * until the JIT has installed what it compiled and runs that code once more, so that no switch of code falls on
+ * the real handle's first samples ({@link #awaitCompiler}).
  *
  * <p>Read-only handles (monitors, {@code dump}, {@code list}) skip it: they read once or at the daemon's pace
  * and must open fast. The cost is measured by ntpdshm-bench's fidelity benchmark ({@code openNs}).
@@ -47,11 +52,27 @@ final class Warmup {
      */
     static final int ROUNDS = 2000;
     /**
-     * The most a warm-up may add to {@code open()}: it stops after the handle that passes it. A quiet x86_64
-     * machine finishes within it (about 250 to 350 ms measured); under qemu-user or on a loaded machine the paths end
-     * up less compiled instead of the open taking seconds.
+     * The most a warm-up may add to {@code open()}, waiting for the JIT included: it stops after the handle that
+     * passes it. A quiet x86_64 machine finishes within it (the rounds took about 250 to 350 ms, the wait for the
+     * JIT about 50 to 200 ms more); under qemu-user or on a loaded machine the paths end up less compiled instead
+     * of the open taking seconds.
      */
     static final long BUDGET_NANOS = 500_000_000L;
+
+    /** How often {@link #awaitCompiler} looks at the JIT's total compilation time. */
+    private static final long POLL_NANOS = 5_000_000L;
+    /**
+     * How many looks in a row must find that total unchanged: no compilation has ended for 50 ms. The total
+     * changes only when a compilation ends, and single C2 compilations of the update paths took up to 27 ms here
+     * ({@code -Xlog:jit+compilation}); with 20 ms the wait sometimes ended during one and the spike stayed.
+     */
+    private static final int QUIET_POLLS = 10;
+    /**
+     * Rounds on one more handle once the JIT is quiet, so that its newest code has run before the real handle's
+     * first sample: compiled code's calls are resolved by the VM the first time each one runs, and that first
+     * run, had it fallen on the real handle, cost its sample tens of microseconds.
+     */
+    private static final int LAST_ROUNDS = 50;
 
     /** What has been warmed in this JVM: the memory's class and the layout. */
     private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
@@ -71,23 +92,30 @@ final class Warmup {
         long start = System.nanoTime();
         try {
             for (int h = 0; h < HANDLES && System.nanoTime() - start < BUDGET_NANOS; h++) {
-                ShmHandle scratch = new ShmHandle(backend, options, layout, -1, backend.scratch(layout.size()));
-                try {
-                    run(scratch);
-                } finally {
-                    scratch.close();
-                }
+                runOnScratch(backend, options, layout, ROUNDS);
             }
+            awaitCompiler(start);
+            runOnScratch(backend, options, layout, LAST_ROUNDS);
         } catch (RuntimeException e) {
             DONE.remove(what);  // e.g. no direct memory left for scratch: try again at the next open
         }
     }
 
+    /** {@link #run} on a fresh handle over scratch memory of the backend's memory class. */
+    private static void runOnScratch(ShmBackend backend, ShmOptions options, ShmLayout layout, int rounds) {
+        ShmHandle scratch = new ShmHandle(backend, options, layout, -1, backend.scratch(layout.size()));
+        try {
+            run(scratch, rounds);
+        } finally {
+            scratch.close();
+        }
+    }
+
     /** The user-facing update overloads and the allocation-free reads, with realistic time stamps. */
-    private static int run(ShmHandle h) {
+    private static int run(ShmHandle h, int rounds) {
         ShmSample.Mutable into = new ShmSample.Mutable();
         int sink = 0;
-        for (int i = 0; i < ROUNDS; i++) {
+        for (int i = 0; i < rounds; i++) {
             Instant now = Instant.now();
             Instant clock = now.minusSeconds(1);
             sink += shifts(now);
@@ -115,5 +143,36 @@ final class Warmup {
         return now.plusNanos(-1_000_000_000L).getNano() + now.minusNanos(1_000_000_000L).getNano()
                 + now.plusMillis(-1000).getNano() + now.minusMillis(1000).getNano()
                 + now.plusSeconds(-1).getNano() + now.plus(second).getNano() + now.minus(second).getNano();
+    }
+
+    /**
+     * Waits, within the budget, until the JIT has finished what the warm-up gave it: its total compilation time
+     * (milliseconds, {@link CompilationMXBean}) unchanged for {@link #QUIET_POLLS} looks in a row.
+     *
+     * <p>Why: the last rounds leave C2 compilations queued, which install their code after {@code open()} has
+     * returned. The handle's first sample then runs the older code, and a later one pays for the switch to the
+     * new code (the call into code made not entrant is re-resolved in the VM). With {@code -Xlog:jit+compilation}
+     * the C2 code of {@code ShmHandle.update}, {@code ShmProtocol.publish} and {@code ShmProtocol.read} was
+     * installed up to 70 ms after the warm-up's last round. In the fidelity benchmark ({@code Fidelity write
+     * BACKEND instant 16 20}, JDK 25, each backend, jars with and without this wait and {@link #LAST_ROUNDS} taken
+     * in turn, three runs each) the second sample's gap was 11.8 to 184 microseconds in four runs of nine without
+     * them, and 3.6 to 6.6 in all nine with them; {@code open()} took 417-716 ms without and 523-919 ms with them.
+     *
+     * <p>A heuristic: a single compilation longer than the quiet time ends the wait early, and an application
+     * compiling its own code all along keeps it waiting until the budget is spent. A JVM without a JIT, or
+     * without compilation time monitoring, does not wait.
+     */
+    private static void awaitCompiler(long start) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long last = -1;
+        for (int quiet = 0; quiet < QUIET_POLLS && System.nanoTime() - start < BUDGET_NANOS; ) {
+            long total = jit.getTotalCompilationTime();
+            quiet = total == last ? quiet + 1 : 0;
+            last = total;
+            LockSupport.parkNanos(POLL_NANOS);
+        }
     }
 }
