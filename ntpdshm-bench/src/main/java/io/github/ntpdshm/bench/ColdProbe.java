@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Instant.now()} in a row, the same with a {@code System.nanoTime()} between them, and an
  * {@code Instant.now()} followed by an interface call whose compiled target takes {@code Instant.now()} first
  * (what {@code update(Instant)} does). Each is the gap between the two wall-clock readings, as fidelity.sh
- * measures it.
+ * measures it. The last one's first sample is also printed: it is the first time that call site runs, as a
+ * writer's first sample after {@code open()} is.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.github.ntpdshm.bench.ColdProbe jna 62 40</pre>
  */
@@ -103,8 +104,9 @@ public final class ColdProbe {
             call[i] = nanosBetween(a, b);
         }
         System.out.printf("JDK floor, %d ms sleeps, gap medians in ns: Instant.now(); Instant.now() %d |"
-                + " with System.nanoTime() between %d | Instant.now(); interface call stamping first %d%s%n", sleepMs,
-                median(twice), median(nanoTime), median(call), sink == 42 ? " " : "");
+                + " with System.nanoTime() between %d | Instant.now(); interface call stamping first %d, its first"
+                + " sample (the call site's first run) %d%s%n", sleepMs, median(twice), median(nanoTime), median(call),
+                call[0], sink == 42 ? " " : "");
     }
 
     private static long nanosBetween(Instant a, Instant b) {
