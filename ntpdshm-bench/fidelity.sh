@@ -7,7 +7,7 @@
 # 16 Hz from the first sample after open(), each series in a fresh JVM: every backend that runs on JDK 17 and on
 # JDK 25, update(double) and update(Instant), and at 1 Hz the seed's own update(now.plusNanos(-1 s)); a reader (peek/consume(Mutable)) at 1 Hz; beside a C writer
 # (gpsd's sequence) and a Python ctypes writer (the seed's design) in the same session. Private SysV keys only;
-# every segment is removed. About 7 minutes. Writes results/fidelity.jsonl (one JSON object per series) and
+# every segment is removed. About 8 minutes. Writes results/fidelity.jsonl (one JSON object per series) and
 # results/FIDELITY.md.
 #
 #   ntpdshm-bench/fidelity.sh                 # everything

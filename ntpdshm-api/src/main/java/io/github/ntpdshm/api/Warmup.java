@@ -53,9 +53,9 @@ final class Warmup {
     static final int ROUNDS = 2000;
     /**
      * The most a warm-up may add to {@code open()}, waiting for the JIT included: it stops after the handle that
-     * passes it. A quiet x86_64 machine finishes within it (the rounds took about 250 to 350 ms, the wait for the
-     * JIT about 50 to 200 ms more); under qemu-user or on a loaded machine the paths end up less compiled instead
-     * of the open taking seconds.
+     * passes it. A quiet x86_64 machine finishes within it (the rounds took about 250 to 350 ms; with the wait for
+     * the JIT, {@code open()} took 523-919 ms against 417-716 ms without, see {@link #awaitCompiler}); under
+     * qemu-user or on a loaded machine the paths end up less compiled instead of the open taking seconds.
      */
     static final long BUDGET_NANOS = 500_000_000L;
 
