@@ -64,7 +64,7 @@ final class Warmup {
     /**
      * How many looks in a row must find that total unchanged: no compilation has ended for 50 ms. The total
      * changes only when a compilation ends, and single C2 compilations of the update paths took up to 27 ms here
-     * ({@code -Xlog:jit+compilation}); with 20 ms the wait sometimes ended during one and the spike stayed.
+     * ({@code -Xlog:jit+compilation}); with 20 ms the spike stayed in one of three Panama runs.
      */
     private static final int QUIET_POLLS = 10;
     /**
