@@ -78,6 +78,10 @@ if [ -x "$cwriter" ]; then
     "$cwriter" write 1 "$SAMPLES_1HZ" "$(key)" >> "$out.tmp"
     "$cwriter" write 16 "$SAMPLES_16HZ" "$(key)" >> "$out.tmp"
     "$cwriter" read 1 "$SAMPLES_1HZ" "$(key)" >> "$out.tmp"
+    # the machine alone: how often the first 5 us after a wake-up (about a Java gap) are interrupted, and for how
+    # long, with no JVM and no segment; 4 x SAMPLES_16HZ wake-ups at 16 Hz, so that rare stalls are counted
+    "$cwriter" stall 1 "$SAMPLES_1HZ" 5000 >> "$out.tmp"
+    "$cwriter" stall 16 $((4 * SAMPLES_16HZ)) 5000 >> "$out.tmp"
 else
     echo "fidelity.sh: no $cwriter (built by mvn package where /usr/bin/gcc exists); C writer skipped" >&2
 fi

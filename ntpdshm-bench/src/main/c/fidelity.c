@@ -9,6 +9,8 @@
  *   fidelity-c write HZ SAMPLES KEY    per sample: caller's CLOCK_REALTIME -> receive stamp, and
  *                                      caller's CLOCK_REALTIME -> the update's return (a second reading)
  *   fidelity-c read HZ SAMPLES KEY     per sample: ntpd's read with and without clearing valid
+ *   fidelity-c stall HZ SAMPLES NS     per wake-up: the longest step between two CLOCK_REALTIME readings
+ *                                      taken in a loop for NS ns (no segment): the machine's own stalls
  *
  * Nothing runs between the caller's clock reading and the update, as in the Java and Python writers.
  * The segment is created under KEY (a private key) and removed before exit.
@@ -66,13 +68,47 @@ static void pause_for(long long period) {
     nanosleep(&d, NULL);
 }
 
+/*
+ * The machine's own stalls, with no JVM and no segment: after each sleep, read the clock in a loop for window ns
+ * and keep the longest step between two readings. A gap of a few microseconds after a wake-up is interrupted
+ * this often, whatever code runs in it (the host taking the vCPU, an interrupt), which is what the Java
+ * writers' isolated maxima are compared with.
+ */
+static int stall(int hz, int n, long long window) {
+    long long period = 1000000000LL / hz;
+    long long *s = calloc(n, sizeof *s);
+    for (int i = 0; i < n; i++) {
+        pause_for(period);
+        long long t0 = ns(CLOCK_REALTIME);
+        long long last = t0;
+        long long longest = 0;
+        while (last - t0 < window) {
+            long long t = ns(CLOCK_REALTIME);
+            if (t - last > longest) {
+                longest = t - last;
+            }
+            last = t;
+        }
+        s[i] = longest;
+    }
+    printf("{\"writer\":\"machine\",\"jdk\":\"\",\"backend\":\"C, no segment\","
+           "\"op\":\"clock readings for %lld ns after each wake-up\",\"hz\":%d,\"windowNs\":%lld",
+           window, hz, window);
+    print("stallNs", s, n);
+    printf("}\n");
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 5 || (strcmp(argv[1], "write") && strcmp(argv[1], "read"))) {
-        fprintf(stderr, "usage: fidelity-c write|read HZ SAMPLES KEY\n");
+    if (argc != 5 || (strcmp(argv[1], "write") && strcmp(argv[1], "read") && strcmp(argv[1], "stall"))) {
+        fprintf(stderr, "usage: fidelity-c write|read HZ SAMPLES KEY | stall HZ SAMPLES WINDOW_NS\n");
         return 2;
     }
     int hz = atoi(argv[2]);
     int n = atoi(argv[3]);
+    if (!strcmp(argv[1], "stall")) {
+        return stall(hz, n, atoll(argv[4]));
+    }
     int key = (int) strtol(argv[4], NULL, 0);
     long long period = 1000000000LL / hz;
     long long *a = calloc(n, sizeof *a);

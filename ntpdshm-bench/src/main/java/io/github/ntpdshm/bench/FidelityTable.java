@@ -91,7 +91,7 @@ public final class FidelityTable {
     }
 
     /** The Markdown for the given JSON lines. */
-    static String table(List<String> lines, String machine) {
+    static String table(List<String> lines, String description) {
         StringBuilder w = new StringBuilder();
         w.append("### Summary: gap caller clock → receive stamp, µs, median / max (first sample)\n\n")
                 .append(summary(lines)).append("\n");
@@ -104,11 +104,29 @@ public final class FidelityTable {
         r.append("| reader | JDK | backend | call | n | call median / p99 / max (µs) | first (µs) | B/call first / later max |"
                 + " GCs loop / JVM |\n");
         r.append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
+        StringBuilder m = new StringBuilder();
+        m.append("### The machine alone: the longest step between clock readings right after a wake-up (C, no JVM,"
+                + " no segment)\n\n");
+        m.append("| Hz | n | window (µs) | longest step median / p99 / max (µs) | wake-ups with a step > 10 µs |"
+                + " > 30 µs |\n");
+        m.append("|---:|---:|---:|---:|---:|---:|\n");
+        boolean machine = false;
         for (String line : lines) {
             if (line.trim().isEmpty()) {
                 continue;
             }
             Map<?, ?> s = (Map<?, ?>) new ResultsTable.Json(line).value();
+            if (s.containsKey("stallNs")) {
+                long[] st = longs(s.get("stallNs"));
+                m.append("| ").append(num(s.get("hz"))).append(" | ").append(st.length)
+                        .append(" | ").append(us(((Number) s.get("windowNs")).longValue()))
+                        .append(" | ").append(stats(st))
+                        .append(" | ").append(Arrays.stream(st).filter(v -> v > 10_000).count())
+                        .append(" | ").append(Arrays.stream(st).filter(v -> v > 30_000).count())
+                        .append(" |\n");
+                machine = true;
+                continue;
+            }
             long[] call = longs(s.get("callNs"));
             String writer = (String) s.get("writer");
             String jdk = String.valueOf(s.get("jdk"));
@@ -135,7 +153,8 @@ public final class FidelityTable {
                         .append(" |\n");
             }
         }
-        return w.append("\n").append(r).append("\n").append(machine).append(". p99 is the nearest rank (below 100")
+        return w.append("\n").append(r).append("\n").append(machine ? m.append("\n") : "").append(description)
+                .append(". p99 is the nearest rank (below 100")
                 .append(" samples per series it is the max). The goal (issue #11): gap median ≤ ").append(us(GOAL_MEDIAN_NS))
                 .append(" µs and max ≤ ").append(us(GOAL_MAX_NS)).append(" µs from the first sample. B/call: bytes")
                 .append(" the call allocated on the calling thread (ThreadMXBean), the caller's own clock reading")
