@@ -5,10 +5,11 @@
 
 # The fidelity benchmark (issue #11): the seed's loop (read the clock, update(clock - 1 s), sleep) at 1 Hz and
 # 16 Hz from the first sample after open(), each series in a fresh JVM: every backend that runs on JDK 17 and on
-# JDK 25, update(double) and update(Instant), and at 1 Hz the seed's own update(now.plusNanos(-1 s)); a reader (peek/consume(Mutable)) at 1 Hz; beside a C writer
-# (gpsd's sequence) and a Python ctypes writer (the seed's design) in the same session. Private SysV keys only;
-# every segment is removed. About 8 minutes. Writes results/fidelity.jsonl (one JSON object per series) and
-# results/FIDELITY.md.
+# JDK 25, update(double) and update(Instant), and at 1 Hz the seed's own update(now.plusNanos(-1 s)); a reader
+# (peek/consume(Mutable)) at 1 Hz; beside a C writer (gpsd's sequence) and a Python ctypes writer (the seed's
+# design) in the same session, and the machine alone (fidelity-c stall: its own stalls after a wake-up).
+# Private SysV keys only; every segment is removed. About 9 minutes. Writes results/fidelity.jsonl (one JSON
+# object per series) and results/FIDELITY.md.
 #
 #   ntpdshm-bench/fidelity.sh                 # everything
 #   SAMPLES_1HZ=5 SAMPLES_16HZ=20 ntpdshm-bench/fidelity.sh    # a quick look
