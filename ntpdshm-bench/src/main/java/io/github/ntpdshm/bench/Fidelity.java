@@ -29,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Nothing runs between the caller's clock reading and the call, in this writer as in the C and Python ones: right
  * after a sleep, a {@code System.nanoTime()} there would add microseconds of its own to the gap (docs/bench.md).
+ * Nor does anything of the harness run between the caller's {@code Thread.sleep} and its reading.
  * The {@code shifted} series (fidelity.sh runs it at 1 Hz) is the seed's own loop,
  * {@code update(now.plusNanos(-1 s))}, with the caller's {@code Instant} arithmetic in the gap.
  *
@@ -105,6 +106,14 @@ public final class Fidelity {
             gcBefore = gcCount();
             for (int i = 0; i < samples; i++) {
                 long a0 = threads.getThreadAllocatedBytes(self);
+                if (i > 0) {
+                    // The caller's sleep, and nothing of the harness between it and the reading, as in a real
+                    // loop. The allocation reading used to sit there: interpreted, it warmed the paths the caller
+                    // then ran (JNA, JDK 25, 16 Hz, one run each: update(Instant) 5.0 us with it, 8.6 without;
+                    // update(double) 8.5 and 12.3), and once the JIT compiled it, about 4 s into a 16 Hz series,
+                    // update(double)'s gap rose by 2-3 us for the rest. The sleep allocates nothing.
+                    sleep(period);
+                }
                 Instant now = Instant.now();
                 switch (how) {
                     case DOUBLE:
@@ -125,13 +134,21 @@ public final class Fidelity {
                 gap[i] = recv - epochNanos(now);
                 call[i] = epochNanos(end) - epochNanos(now);
                 alloc[i] = a1 - a0 - callerAlloc(how);
-                LockSupport.parkNanos(period);
             }
         } finally {
             BenchSegments.removeAndClose(shm);
         }
         System.out.println(series(backend, how.label, hz, gcCount() - gcBefore, openNs, firstNs)
                 + ",\"gapNs\":" + json(gap) + ",\"callNs\":" + json(call) + ",\"allocBytes\":" + json(alloc) + "}");
+    }
+
+    /** Thread.sleep, as a caller's loop sleeps; an interrupt ends the series early. */
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The caller's side of a write sample without the call: what {@link #write} subtracts from its allocation. */
