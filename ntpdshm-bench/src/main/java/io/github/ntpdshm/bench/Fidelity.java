@@ -104,6 +104,7 @@ public final class Fidelity {
             shm = NtpdShm.open(options);
             openNs = System.nanoTime() - t0;
             gcBefore = gcCount();
+            long sleepAlloc = sleepAlloc();
             for (int i = 0; i < samples; i++) {
                 long a0 = threads.getThreadAllocatedBytes(self);
                 if (i > 0) {
@@ -111,7 +112,7 @@ public final class Fidelity {
                     // loop. The allocation reading used to sit there: interpreted, it warmed the paths the caller
                     // then ran (JNA, JDK 25, 16 Hz, one run each: update(Instant) 5.0 us with it, 8.6 without;
                     // update(double) 8.5 and 12.3), and once the JIT compiled it, about 4 s into a 16 Hz series,
-                    // update(double)'s gap rose by 2-3 us for the rest. The sleep allocates nothing.
+                    // update(double)'s gap rose by 2-3 us for the rest. What the sleep allocates is subtracted.
                     sleep(period);
                 }
                 Instant now = Instant.now();
@@ -133,13 +134,27 @@ public final class Fidelity {
                 long recv = shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
                 gap[i] = recv - epochNanos(now);
                 call[i] = epochNanos(end) - epochNanos(now);
-                alloc[i] = a1 - a0 - callerAlloc(how);
+                alloc[i] = a1 - a0 - callerAlloc(how) - (i > 0 ? sleepAlloc : 0);
             }
         } finally {
             BenchSegments.removeAndClose(shm);
         }
         System.out.println(series(backend, how.label, hz, gcCount() - gcBefore, openNs, firstNs)
                 + ",\"gapNs\":" + json(gap) + ",\"callNs\":" + json(call) + ",\"allocBytes\":" + json(alloc) + "}");
+    }
+
+    /**
+     * What one {@link #sleep} allocates on this thread, subtracted from each sample after the first: on JDK 25
+     * {@code Thread.sleep} allocates (320 bytes a call measured), on JDK 17 nothing. The least of three.
+     */
+    private long sleepAlloc() {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long a0 = threads.getThreadAllocatedBytes(self);
+            sleep(1_000_000L);
+            least = Math.min(least, threads.getThreadAllocatedBytes(self) - a0);
+        }
+        return least;
     }
 
     /** Thread.sleep, as a caller's loop sleeps; an interrupt ends the series early. */
