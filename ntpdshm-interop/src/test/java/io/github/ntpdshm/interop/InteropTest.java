@@ -249,7 +249,7 @@ class InteropTest {
                     String[] p = seen.get(u1);
                     String line = p == null ? "no SHM(" + u1 + ") line in ntpq -pn:\n" + ntpqOut : String.join(" ", p);
                     assertTrue(p != null && !p[6].equals("0"), "SHM(" + u1 + ") not reached: " + line);
-                    assertTrue(Math.abs(Double.parseDouble(p[8]) + 1000.0) <= SEED_LOOP_NTPQ_MS + 1e-9, "SHM(" + u1
+                    assertTrue(showsMinusOneSecond(p), "SHM(" + u1
                             + ") offset is not -1000.00 or -1000.01 ms in ntpq -pn within 30 s: " + line);
                     String v = rv.getOrDefault(u1, "no rv for SHM(" + u1 + ")");
                     assertTrue(Math.abs(rvOffset(v) + 1000.0) <= SEED_LOOP_MS, "rv offset is not -1000 ms within "
@@ -305,12 +305,20 @@ class InteropTest {
             if (p == null || p[6].equals("0")) {
                 return false;
             }
-            double off = Double.parseDouble(p[8]);
-            if (u <= 4 ? Math.abs(off + 1000.0) > SEED_LOOP_NTPQ_MS + 1e-9 : Math.abs(off + 0.1235) > 0.00005) {
+            if (u <= 4 ? !showsMinusOneSecond(p) : Math.abs(Double.parseDouble(p[8]) + 0.1235) > 0.00005) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether an {@code ntpq -pn} peer line's offset shows {@code -1000.00} or {@code -1000.01} ms as printed (two
+     * decimals): a writer at -1 s, with at most the receive stamp's own delay (issue #11). The printed -1000.01
+     * parses to within {@link #SEED_LOOP_NTPQ_MS} of -1000, so no tolerance is added.
+     */
+    private static boolean showsMinusOneSecond(String[] peer) {
+        return Math.abs(Double.parseDouble(peer[8]) + 1000.0) <= SEED_LOOP_NTPQ_MS;
     }
 
     private static String rvOffsetText(String rv) {
@@ -893,7 +901,7 @@ class InteropTest {
                 while (System.nanoTime() < end && ntpd.isAlive()) {
                     last = run(10, NTPQ, "-pn", "127.0.0.1");
                     p = ntpqPeers(last).get(3);
-                    if (p != null && !p[6].equals("0") && Math.abs(Double.parseDouble(p[8]) + 1000.0) <= 0.01) {
+                    if (p != null && !p[6].equals("0") && showsMinusOneSecond(p)) {
                         break;
                     }
                     Thread.sleep(250);
@@ -906,7 +914,7 @@ class InteropTest {
                 SUMMARY.check(ntpPeer, "jna", "SOCK 40 -> SHM LP64 96", () -> {
                     String line = seen == null ? "no SHM(3) line in ntpq -pn:\n" + ntpq : String.join(" ", seen);
                     assertTrue(seen != null && !seen[6].equals("0"), "SHM(3) not reached: " + line);
-                    assertTrue(Math.abs(Double.parseDouble(seen[8]) + 1000.0) <= 0.01,
+                    assertTrue(showsMinusOneSecond(seen),
                             "SHM(3) offset is not -1000.00 ms: " + line);
                     return "`" + line + "`; from a SOCK writer through `ntpdshm bridge --from-sock --to-unit 3`";
                 });
