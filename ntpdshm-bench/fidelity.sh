@@ -72,6 +72,11 @@ for jdk in "$JDK17" "$JDK25"; do
         java_series "$jdk" write "$b" shifted 1 "$SAMPLES_1HZ"  # the seed's own loop, update(now.plusNanos(-1 s))
         java_series "$jdk" read "$b" 1 "$SAMPLES_1HZ"
     done
+    # the JDK's own floor in the same loop, no ntpdshm in the gap: an interface call that stamps first at 1 Hz,
+    # and the same after update(double)'s conversion by the caller at 16 Hz (one rate each: ten minutes in all)
+    first=${backends%% *}
+    java_series "$jdk" write "$first" floor 1 "$SAMPLES_1HZ"
+    java_series "$jdk" write "$first" floor_double 16 "$SAMPLES_16HZ"
 done
 
 if [ -x "$cwriter" ]; then
@@ -80,9 +85,9 @@ if [ -x "$cwriter" ]; then
     "$cwriter" write 16 "$SAMPLES_16HZ" "$(key)" >> "$out.tmp"
     "$cwriter" read 1 "$SAMPLES_1HZ" "$(key)" >> "$out.tmp"
     # the machine alone: how often the first 5 us after a wake-up (about a Java gap) are interrupted, and for how
-    # long, with no JVM and no segment; 4 x SAMPLES_16HZ wake-ups at 16 Hz, so that rare stalls are counted
+    # long, with no JVM and no segment; 2 x SAMPLES_16HZ wake-ups at 16 Hz, so that rare stalls are counted
     "$cwriter" stall 1 "$SAMPLES_1HZ" 5000 >> "$out.tmp"
-    "$cwriter" stall 16 $((4 * SAMPLES_16HZ)) 5000 >> "$out.tmp"
+    "$cwriter" stall 16 $((2 * SAMPLES_16HZ)) 5000 >> "$out.tmp"
 else
     echo "fidelity.sh: no $cwriter (built by mvn package where /usr/bin/gcc exists); C writer skipped" >&2
 fi

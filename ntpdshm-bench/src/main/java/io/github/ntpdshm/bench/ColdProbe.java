@@ -8,20 +8,25 @@ import io.github.ntpdshm.api.ShmOptions;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Where a sample's time goes right after a sleep (issue #11): after each sleep, in turn, {@code Instant.now()},
- * a raw getter ({@code getCount()}), {@code update(Instant)}, and {@code update(Instant)} once more at once, each timed
- * with {@code System.nanoTime()}; prints the medians. The first operations after a sleep are the slow ones, whatever
- * they are, and the same update repeated at once is not.
+ * Where a sample's time goes right after a sleep (issue #11). First, after each sleep, in turn:
+ * {@code Instant.now()}, a raw getter ({@code getCount()}), {@code update(Instant)}, and {@code update(Instant)} once
+ * more at once, each timed with {@code System.nanoTime()}; prints the medians. The first operations after a sleep
+ * are the slow ones, whatever they are, and the same update repeated at once is not.
  *
- * <p>Then, with no ntpdshm code at all, the JDK's own floor for the gap after the same sleeps: two
- * {@code Instant.now()} in a row, the same with a {@code System.nanoTime()} between them, and an
- * {@code Instant.now()} followed by an interface call whose compiled target takes {@code Instant.now()} first
- * (what {@code update(Instant)} does). Each is the gap between the two wall-clock readings, as fidelity.sh
- * measures it. The last one's first sample is also printed: it is the first time that call site runs, as a
- * writer's first sample after {@code open()} is.
+ * <p>Then the gap between two wall-clock readings, as fidelity.sh measures it, taken six ways that share one
+ * handle and take turns, each after a sleep of its own ({@code Thread.sleep}, as the seed's loop sleeps):
+ * <ol>
+ * <li>two {@code Instant.now()} in a row in this interpreted loop;</li>
+ * <li>the same in a method the JIT has compiled;</li>
+ * <li>an {@code Instant.now()} and then an interface call whose compiled target takes {@code Instant.now()} first,
+ * the JDK's floor for {@code update(Instant)} (fidelity.sh's {@code floor} series);</li>
+ * <li>an {@code Instant.now()} and {@code update(Instant)} with it, to the receive stamp it wrote;</li>
+ * <li>the same at once again, warm;</li>
+ * <li>the same in a method the JIT has compiled, as a caller whose loop is compiled would call it.</li>
+ * </ol>
+ * Each row prints its median and its first sample.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.github.ntpdshm.bench.ColdProbe jna 62 40</pre>
  */
@@ -49,7 +54,7 @@ public final class ColdProbe {
             shm = NtpdShm.open(options);
             int sink = 0;
             for (int i = 0; i < n; i++) {
-                LockSupport.parkNanos(sleepMs * 1_000_000L);
+                Fidelity.sleep(sleepMs * 1_000_000L);
                 long t0 = System.nanoTime();
                 Instant now = Instant.now();
                 long t1 = System.nanoTime();
@@ -67,46 +72,74 @@ public final class ColdProbe {
             System.out.printf("%s, %d ms sleeps, %d samples, medians in ns: Instant.now() %d | getCount() %d |"
                     + " update(Instant) %d | the same update again at once %d%s%n", backend, sleepMs, n,
                     median(clock), median(getter), median(update), median(again), sink == 42 ? " " : "");
+            floor(backend, shm, sleepMs, n);
         } finally {
             BenchSegments.removeAndClose(shm);
         }
-        floor(sleepMs, n);
     }
 
-    /** What {@code update(Instant)} stands for in {@link #floor}: an interface call that stamps first. */
-    interface Stamper {
-        Instant stamp(Instant clock);
-    }
-
-    /** The JDK's own gaps after each sleep, without ntpdshm (see the class comment). */
-    private static void floor(long sleepMs, int n) {
-        long[] twice = new long[n];
-        long[] nanoTime = new long[n];
-        long[] call = new long[n];
-        Stamper stamper = clock -> Instant.now();
+    /**
+     * Where the gap of {@code update(Instant)} goes after each sleep (see the class comment): each series takes a
+     * wall-clock reading and then a second one by one of the ways below, after a sleep of its own; the series
+     * take turns, so that they share the machine's state.
+     */
+    private static void floor(String backend, NtpdShm shm, long sleepMs, int n) {
+        Fidelity.Stamper stamper = Fidelity.STAMPER;
         long sink = 0;
-        for (int i = 0; i < 20_000; i++) {  // compiles the target, as the warm-up at open compiles update()
-            sink += stamper.stamp(null).getNano();
+        for (int i = 0; i < 20_000; i++) {  // compiles the targets and the compiled callers, as the warm-up does
+            sink += stamper.stamp(null).getNano() + compiledTwice() + compiledUpdate(shm);
         }
+        String[] names = {"Instant.now(); Instant.now()", "the same, from a compiled caller",
+            "Instant.now(); an interface call stamping first", "Instant.now(); update(Instant)",
+            "the same at once again (warm)", "the same, from a compiled caller"};
+        long[][] gaps = new long[names.length][n];
         for (int i = 0; i < n; i++) {
-            LockSupport.parkNanos(sleepMs * 1_000_000L);
+            Fidelity.sleep(sleepMs * 1_000_000L);
             Instant a = Instant.now();
             Instant b = Instant.now();
-            twice[i] = nanosBetween(a, b);
-            LockSupport.parkNanos(sleepMs * 1_000_000L);
-            a = Instant.now();
-            sink += System.nanoTime();
-            b = Instant.now();
-            nanoTime[i] = nanosBetween(a, b);
-            LockSupport.parkNanos(sleepMs * 1_000_000L);
+            gaps[0][i] = nanosBetween(a, b);
+            Fidelity.sleep(sleepMs * 1_000_000L);
+            gaps[1][i] = compiledTwice();
+            Fidelity.sleep(sleepMs * 1_000_000L);
             a = Instant.now();
             b = stamper.stamp(a);
-            call[i] = nanosBetween(a, b);
+            gaps[2][i] = nanosBetween(a, b);
+            Fidelity.sleep(sleepMs * 1_000_000L);
+            a = Instant.now();
+            shm.update(a);
+            gaps[3][i] = stampOf(shm) - Fidelity.epochNanos(a);
+            a = Instant.now();
+            shm.update(a);
+            gaps[4][i] = stampOf(shm) - Fidelity.epochNanos(a);
+            Fidelity.sleep(sleepMs * 1_000_000L);
+            gaps[5][i] = compiledUpdate(shm);
         }
-        System.out.printf("JDK floor, %d ms sleeps, gap medians in ns: Instant.now(); Instant.now() %d |"
-                + " with System.nanoTime() between %d | Instant.now(); interface call stamping first %d, its first"
-                + " sample (the call site's first run) %d%s%n", sleepMs, median(twice), median(nanoTime), median(call),
-                call[0], sink == 42 ? " " : "");
+        StringBuilder out = new StringBuilder(String.format("%s, %d ms sleeps (Thread.sleep), %d samples each, gap"
+                + " between the two wall-clock readings, median (first) in ns:", backend,
+                sleepMs, n));
+        for (int k = 0; k < names.length; k++) {
+            out.append(String.format("%n  %-52s %6d (%d)", names[k], median(gaps[k]), gaps[k][0]));
+        }
+        System.out.println(out + (sink == 42 ? " " : ""));
+    }
+
+    /** Two readings in a row in a method the JIT has compiled. */
+    private static long compiledTwice() {
+        Instant a = Instant.now();
+        Instant b = Instant.now();
+        return nanosBetween(a, b);
+    }
+
+    /** A reading and {@code update} with it, in a method the JIT has compiled: the gap to the receive stamp. */
+    private static long compiledUpdate(NtpdShm shm) {
+        Instant a = Instant.now();
+        shm.update(a);
+        return stampOf(shm) - Fidelity.epochNanos(a);
+    }
+
+    /** The receive stamp of the last sample, nanoseconds since the epoch, from the raw getters. */
+    private static long stampOf(NtpdShm shm) {
+        return shm.getReceiveTimeStampSec() * 1_000_000_000L + shm.getReceiveTimeStampNSec();
     }
 
     private static long nanosBetween(Instant a, Instant b) {

@@ -31,9 +31,13 @@ import java.util.concurrent.locks.LockSupport;
  * after a sleep, a {@code System.nanoTime()} there would add microseconds of its own to the gap (docs/bench.md).
  * Nor does anything of the harness run between the caller's {@code Thread.sleep} and its reading.
  * The {@code shifted} series (fidelity.sh runs it at 1 Hz) is the seed's own loop,
- * {@code update(now.plusNanos(-1 s))}, with the caller's {@code Instant} arithmetic in the gap.
+ * {@code update(now.plusNanos(-1 s))}, with the caller's {@code Instant} arithmetic in the gap. The {@code floor}
+ * series has no ntpdshm in the gap: the same loop calls, instead of {@code update(now)}, an interface method that
+ * the JIT has compiled and that takes {@code Instant.now()} first, and its gap is between the two readings. It is
+ * what any Java writer's gap is at least, called from an interpreted loop right after a sleep. The
+ * {@code floor_double} series does the same after the caller's conversion to a double, as {@code double} does.
  *
- * <p>Usage: {@code Fidelity write BACKEND double|instant|shifted HZ SAMPLES} or
+ * <p>Usage: {@code Fidelity write BACKEND double|instant|shifted|floor|floor_double HZ SAMPLES} or
  * {@code Fidelity read BACKEND HZ SAMPLES}.
  */
 public final class Fidelity {
@@ -44,14 +48,45 @@ public final class Fidelity {
     enum Call {
         DOUBLE("update(double)"),
         INSTANT("update(Instant)"),
-        SHIFTED("update(now.plusNanos(-1 s))");
+        SHIFTED("update(now.plusNanos(-1 s))"),
+        /** No ntpdshm in the gap: the JDK's own floor for an interpreted caller's call that stamps first. */
+        FLOOR("floor: Instant.now(); an interface call that stamps first"),
+        /** {@link #FLOOR} with {@code update(double)}'s conversion by the caller before the call. */
+        FLOOR_DOUBLE("floor: the caller's conversion to double; an interface call that stamps first");
 
         final String label;
 
         Call(String label) {
             this.label = label;
         }
+
+        /** Whether the series calls {@link #STAMPER} instead of ntpdshm. */
+        boolean floor() {
+            return this == FLOOR || this == FLOOR_DOUBLE;
+        }
     }
+
+    /** What {@code update} stands for in the floor series: an interface whose methods stamp first. */
+    interface Stamper {
+        Instant stamp(Instant clock);
+
+        Instant stamp(double clockTime);
+    }
+
+    /** The floor series' stamper, compiled before the series as {@code open()} compiles the update paths. */
+    static final Stamper STAMPER = new Stamper() {
+        @Override
+        public Instant stamp(Instant clock) {
+            return Instant.now();
+        }
+
+        @Override
+        public Instant stamp(double clockTime) {
+            return Instant.now();
+        }
+    };
+    /** As many calls as {@code open()}'s warm-up makes of each update overload (32 handles x 2000 rounds). */
+    private static final int STAMPER_WARMUP = 64_000;
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -76,7 +111,7 @@ public final class Fidelity {
             }
         }
         if (args.length < 4 || !(call != null || args[0].equals("read"))) {
-            System.err.println("usage: Fidelity write BACKEND double|instant|shifted HZ SAMPLES"
+            System.err.println("usage: Fidelity write BACKEND double|instant|shifted|floor|floor_double HZ SAMPLES"
                     + " | read BACKEND HZ SAMPLES");
             System.exit(2);
         }
@@ -103,6 +138,9 @@ public final class Fidelity {
             long t0 = System.nanoTime();
             shm = NtpdShm.open(options);
             openNs = System.nanoTime() - t0;
+            if (how.floor()) {
+                warmStamper();
+            }
             gcBefore = gcCount();
             long sleepAlloc = sleepAlloc();
             for (int i = 0; i < samples; i++) {
@@ -116,12 +154,19 @@ public final class Fidelity {
                     sleep(period);
                 }
                 Instant now = Instant.now();
+                Instant stamp = null;
                 switch (how) {
                     case DOUBLE:
                         shm.update(now.getEpochSecond() - 1 + now.getNano() / 1e9);
                         break;
                     case SHIFTED:
                         shm.update(now.plusNanos(-NANOS));  // the seed's own loop: its arithmetic is in the gap
+                        break;
+                    case FLOOR:
+                        stamp = STAMPER.stamp(now);
+                        break;
+                    case FLOOR_DOUBLE:
+                        stamp = STAMPER.stamp(now.getEpochSecond() - 1 + now.getNano() / 1e9);
                         break;
                     default:
                         shm.update(now);  // the reading itself: a call here (minusSeconds) would be the caller's cost
@@ -131,7 +176,8 @@ public final class Fidelity {
                 if (i == 0) {
                     firstNs = System.nanoTime() - t0;
                 }
-                long recv = shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
+                long recv = stamp != null ? epochNanos(stamp)
+                        : shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
                 gap[i] = recv - epochNanos(now);
                 call[i] = epochNanos(end) - epochNanos(now);
                 alloc[i] = a1 - a0 - callerAlloc(how) - (i > 0 ? sleepAlloc : 0);
@@ -139,7 +185,8 @@ public final class Fidelity {
         } finally {
             BenchSegments.removeAndClose(shm);
         }
-        System.out.println(series(backend, how.label, hz, gcCount() - gcBefore, openNs, firstNs)
+        System.out.println(series(how.floor() ? "JDK only" : "ntpdshm", backend, how.label, hz,
+                gcCount() - gcBefore, openNs, firstNs)
                 + ",\"gapNs\":" + json(gap) + ",\"callNs\":" + json(call) + ",\"allocBytes\":" + json(alloc) + "}");
     }
 
@@ -158,7 +205,7 @@ public final class Fidelity {
     }
 
     /** Thread.sleep, as a caller's loop sleeps; an interrupt ends the series early. */
-    private static void sleep(long nanos) {
+    static void sleep(long nanos) {
         try {
             Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
         } catch (InterruptedException e) {
@@ -175,6 +222,17 @@ public final class Fidelity {
         Instant end = Instant.now();
         long a1 = threads.getThreadAllocatedBytes(self);
         return clock == end.getNano() ? -1 : a1 - a0;
+    }
+
+    /** Compiles {@link #STAMPER}'s target and this call site as the warm-up in {@code open()} compiles update. */
+    private static void warmStamper() {
+        long sink = 0;
+        for (int i = 0; i < STAMPER_WARMUP; i++) {
+            sink += STAMPER.stamp(null).getNano() + STAMPER.stamp(i * 0.5).getNano();
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
     }
 
     /** {@code t} as nanoseconds since the epoch. */
@@ -226,9 +284,9 @@ public final class Fidelity {
             BenchSegments.removeAndClose(shm);
         }
         long gc = gcCount() - gcBefore;
-        System.out.println(series(backend, "peek(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(peek)
+        System.out.println(series("ntpdshm", backend, "peek(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(peek)
                 + ",\"allocBytes\":" + json(peekAlloc) + ",\"status\":" + ok + "}");
-        System.out.println(series(backend, "consume(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(consume)
+        System.out.println(series("ntpdshm", backend, "consume(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(consume)
                 + ",\"allocBytes\":" + json(consumeAlloc) + "}");
     }
 
@@ -249,10 +307,11 @@ public final class Fidelity {
         return n;
     }
 
-    private static String series(String backend, String op, int hz, long gc, long openNs, long firstNs) {
-        return String.format(Locale.ROOT, "{\"writer\":\"ntpdshm\",\"jdk\":\"%d\",\"backend\":\"%s\",\"op\":\"%s\","
-                + "\"hz\":%d,\"gcDuringLoop\":%d,\"openNs\":%d,\"firstSampleNs\":%d", Runtime.version().feature(),
-                backend, op, hz, gc, openNs, firstNs);
+    private static String series(String writer, String backend, String op, int hz, long gc, long openNs,
+                                 long firstNs) {
+        return String.format(Locale.ROOT, "{\"writer\":\"%s\",\"jdk\":\"%d\",\"backend\":\"%s\",\"op\":\"%s\","
+                + "\"hz\":%d,\"gcDuringLoop\":%d,\"openNs\":%d,\"firstSampleNs\":%d", writer,
+                Runtime.version().feature(), backend, op, hz, gc, openNs, firstNs);
     }
 
     static String json(long[] v) {

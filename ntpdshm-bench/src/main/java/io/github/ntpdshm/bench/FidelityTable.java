@@ -156,7 +156,10 @@ public final class FidelityTable {
         return w.append("\n").append(r).append("\n").append(machine ? m.append("\n") : "").append(description)
                 .append(". p99 is the nearest rank (below 100")
                 .append(" samples per series it is the max). The goal (issue #11): gap median ≤ ").append(us(GOAL_MEDIAN_NS))
-                .append(" µs and max ≤ ").append(us(GOAL_MAX_NS)).append(" µs from the first sample. B/call: bytes")
+                .append(" µs and max ≤ ").append(us(GOAL_MAX_NS)).append(" µs from the first sample. JDK only: the")
+                .append(" same loop with no ntpdshm in the gap, the JDK's floor for any Java writer: an interface")
+                .append(" method the JIT has compiled takes Instant.now() first (its Instant is the 24 B a call); in")
+                .append(" the double column after update(double)'s conversion by the caller. B/call: bytes")
                 .append(" the call allocated on the calling thread (ThreadMXBean), the caller's own clock reading")
                 .append(" subtracted; the first call of a JVM also loads classes. GCs: during the loop (GarbageCollectorMXBean) / pauses in the series' GC log (-Xmx64m -Xlog:gc), the whole JVM from start-up. open: NtpdShm.open() of the JVM's first handle, backend loading included.\n")
                 .toString();

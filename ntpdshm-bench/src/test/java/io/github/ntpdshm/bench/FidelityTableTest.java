@@ -31,6 +31,10 @@ class FidelityTableTest {
                 "{\"writer\":\"ntpdshm\",\"jdk\":\"25\",\"backend\":\"panama\",\"op\":\"update(now.plusNanos(-1 s))\","
                         + "\"hz\":1,\"gcDuringLoop\":0,\"openNs\":1,\"firstSampleNs\":1,\"gapNs\":[6000,5000,7000],"
                         + "\"callNs\":[1,1,1],\"allocBytes\":[0,0,0],\"gcLogPauses\":0}",
+                "{\"writer\":\"JDK only\",\"jdk\":\"25\",\"backend\":\"jna\",\"op\":\""
+                        + Fidelity.Call.FLOOR.label + "\",\"hz\":1,\"gcDuringLoop\":0,\"openNs\":1,"
+                        + "\"firstSampleNs\":1,\"gapNs\":[9000,8000,30000],\"callNs\":[1,1,1],"
+                        + "\"allocBytes\":[24,24,24],\"gcLogPauses\":0}",
                 "{\"writer\":\"machine\",\"jdk\":\"\",\"backend\":\"C, no segment\",\"op\":\"x\",\"hz\":16,"
                         + "\"windowNs\":5000,\"stallNs\":[200,40000,12000,300]}",
                 "{\"writer\":\"C\",\"jdk\":\"\",\"backend\":\"gcc -O2\",\"op\":\"ntpd's read (peek)\",\"hz\":1,"
@@ -44,6 +48,9 @@ class FidelityTableTest {
         assertTrue(md.contains("| ntpdshm | 25 | panama | `update(now.plusNanos(-1 s))` | 1 | 3 | 6.00 / 7.00 / 7.00"
                 + " | 6.00 |  |"), md);
         assertTrue(md.contains("| ntpdshm | 25 | panama | 1.20 / 1.50 (1.50) |  |  |  | 6.00 / 7.00 (6.00) |"), md);
+        assertTrue(md.contains("| JDK only | 25 | jna |  | 9.00 / 30.0 (9.00) |  |  |  |"), md);
+        assertTrue(md.contains("| JDK only | 25 | jna | `" + Fidelity.Call.FLOOR.label + "` | 1 | 3 |"
+                + " 9.00 / 30.0 / 30.0 | 9.00 |  |"), md);
         assertTrue(md.contains("| 16 | 4 | 5.00 | 6.15 / 40.0 / 40.0 | 2 | 1 |\n\nMachine: test."), md);
         assertTrue(md.endsWith("backend loading included.\n"), md);
     }
