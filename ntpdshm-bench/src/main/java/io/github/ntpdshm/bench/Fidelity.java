@@ -224,7 +224,7 @@ public final class Fidelity {
         return clock == end.getNano() ? -1 : a1 - a0;
     }
 
-    /** Compiles {@link #STAMPER}'s target and this call site as the warm-up in {@code open()} compiles update. */
+    /** Compiles {@link #STAMPER}'s two methods, as the warm-up in {@code open()} compiles the update overloads. */
     private static void warmStamper() {
         long sink = 0;
         for (int i = 0; i < STAMPER_WARMUP; i++) {
@@ -286,8 +286,8 @@ public final class Fidelity {
         long gc = gcCount() - gcBefore;
         System.out.println(series("ntpdshm", backend, "peek(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(peek)
                 + ",\"allocBytes\":" + json(peekAlloc) + ",\"status\":" + ok + "}");
-        System.out.println(series("ntpdshm", backend, "consume(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":" + json(consume)
-                + ",\"allocBytes\":" + json(consumeAlloc) + "}");
+        System.out.println(series("ntpdshm", backend, "consume(Mutable)", hz, gc, openNs, 0) + ",\"callNs\":"
+                + json(consume) + ",\"allocBytes\":" + json(consumeAlloc) + "}");
     }
 
     /** What two nanoTime calls between two allocation readings allocate (nothing, unless the JVM does). */
