@@ -107,10 +107,10 @@ public final class ColdProbe {
             Fidelity.sleep(sleepMs * 1_000_000L);
             a = Instant.now();
             shm.update(a);
-            gaps[3][i] = stampOf(shm) - Fidelity.epochNanos(a);
+            gaps[3][i] = Fidelity.receiveStampNanos(shm) - Fidelity.epochNanos(a);
             a = Instant.now();
             shm.update(a);
-            gaps[4][i] = stampOf(shm) - Fidelity.epochNanos(a);
+            gaps[4][i] = Fidelity.receiveStampNanos(shm) - Fidelity.epochNanos(a);
             Fidelity.sleep(sleepMs * 1_000_000L);
             gaps[5][i] = compiledUpdate(shm);
         }
@@ -134,12 +134,7 @@ public final class ColdProbe {
     private static long compiledUpdate(NtpdShm shm) {
         Instant a = Instant.now();
         shm.update(a);
-        return stampOf(shm) - Fidelity.epochNanos(a);
-    }
-
-    /** The receive stamp of the last sample, nanoseconds since the epoch, from the raw getters. */
-    private static long stampOf(NtpdShm shm) {
-        return shm.getReceiveTimeStampSec() * 1_000_000_000L + shm.getReceiveTimeStampNSec();
+        return Fidelity.receiveStampNanos(shm) - Fidelity.epochNanos(a);
     }
 
     private static long nanosBetween(Instant a, Instant b) {

@@ -176,8 +176,7 @@ public final class Fidelity {
                 if (i == 0) {
                     firstNs = System.nanoTime() - t0;
                 }
-                long recv = stamp != null ? epochNanos(stamp)
-                        : shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
+                long recv = stamp != null ? epochNanos(stamp) : receiveStampNanos(shm);
                 gap[i] = recv - epochNanos(now);
                 call[i] = epochNanos(end) - epochNanos(now);
                 alloc[i] = a1 - a0 - callerAlloc(how) - (i > 0 ? sleepAlloc : 0);
@@ -217,7 +216,7 @@ public final class Fidelity {
     private long callerAlloc(Call how) {
         long a0 = threads.getThreadAllocatedBytes(self);
         Instant now = Instant.now();
-        double clock = how == Call.DOUBLE ? now.getEpochSecond() - 1 + now.getNano() / 1e9
+        double clock = how == Call.DOUBLE || how == Call.FLOOR_DOUBLE ? now.getEpochSecond() - 1 + now.getNano() / 1e9
                 : how == Call.SHIFTED ? now.plusNanos(-NANOS).getNano() : now.getNano();
         Instant end = Instant.now();
         long a1 = threads.getThreadAllocatedBytes(self);
@@ -233,6 +232,11 @@ public final class Fidelity {
         if (sink == 42) {
             System.out.print("");
         }
+    }
+
+    /** The receive stamp of the last sample, nanoseconds since the epoch, from the raw getters. */
+    static long receiveStampNanos(NtpdShm shm) {
+        return shm.getReceiveTimeStampSec() * NANOS + shm.getReceiveTimeStampNSec();
     }
 
     /** {@code t} as nanoseconds since the epoch. */
